@@ -147,24 +147,27 @@ class DagumResult:
 _PAIR_KEYS = ("group_a", "group_b", "richer")
 
 
-def _as_inputs(values, groups, order) -> tuple[np.ndarray, np.ndarray, list]:
+def _as_inputs(
+    values, groups, order, *, min_size: int = 2, measure: str = "Gini ratio"
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """Checked values, labels and ordered group list (shared with the Theil module)."""
     y = np.asarray(values, dtype=float)
     if y.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {y.shape}")
     g = np.asarray(groups, dtype=object)
     if g.shape != y.shape:
         raise ValueError(f"values ({y.shape[0]}) and groups ({g.shape[0]}) differ in length")
-    if y.size < 2:
-        raise ValueError("a Gini coefficient needs at least two values")
+    if y.size < min_size:
+        raise ValueError(f"a {measure} needs at least {min_size} value(s)")
     if not np.isfinite(y).all():
         raise ValueError("values contain NaN or infinity; drop or impute them first")
     if (y < 0).any():
         raise ValueError(
-            "values must be non-negative (the Gini decomposition is defined for "
-            "non-negative variables)"
+            f"values must be non-negative (the {measure} decomposition is defined "
+            "for non-negative variables)"
         )
     if y.sum() == 0:
-        raise ValueError("all values are zero: the Gini ratio is undefined (0/0)")
+        raise ValueError(f"all values are zero: the {measure} is undefined (0/0)")
     if pd.isna(pd.Series(g)).any():
         raise ValueError("groups contain missing labels")
     present = list(dict.fromkeys(g.tolist()))

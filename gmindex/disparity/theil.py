@@ -191,7 +191,7 @@ def theil_decomposition(
     from gmindex.disparity.dagum import _as_inputs
 
     _check_values(values)
-    y, g, labels = _as_inputs(values, groups, order)
+    y, g, labels = _as_inputs(values, groups, order, min_size=1, measure="Theil index")
     n = y.size
     total_sum = y.sum()
     notes: list[str] = []
