@@ -176,7 +176,8 @@ def critic_weights(z, *, labels: Sequence[str] | None = None) -> np.ndarray:
     """
     z = _as_matrix(z)
     sd = z.std(axis=0, ddof=1)
-    constant = ~(sd > 0)
+    # max == min, not sd == 0: the sd of a constant float column can be 1e-17.
+    constant = z.max(axis=0) - z.min(axis=0) <= 0
     if constant.all():
         raise ValueError("every indicator is constant over the reference set: no weights")
     _warn_constant(constant, labels)

@@ -1,0 +1,201 @@
+"""Command-line interface: thin wrappers around the public functions.
+
+``gmindex build``     data + spec -> index tables in a results folder
+``gmindex validate``  check a data file and list every problem
+``gmindex info``      coverage table: indicators x years x provinces
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Green manufacturing index for China's provinces: build, check, analyse, map.",
+)
+console = Console()
+
+DataOpt = typer.Option(None, "--data", "-d", help="Long panel CSV/XLSX (default: embedded data/panel.csv).")
+SpecOpt = typer.Option(None, "--spec", "-s", help="Indicator spec TOML (default: embedded data/spec.toml).")
+RegistryOpt = typer.Option(None, "--registry", help="Unit registry CSV for non-province data (code, name, regions).")
+OutOpt = typer.Option(Path("results"), "--out", "-o", help="Folder for tables.")
+
+
+@contextmanager
+def _step(text: str):
+    """Spinner with elapsed time for steps that may take more than a second."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        progress.add_task(text, total=None)
+        yield
+    console.print(f"[green]done[/green] {text}")
+
+
+def _load(data: Optional[Path], spec: Optional[Path], registry: Optional[Path]):
+    from gmindex.datasets import default_panel_path, default_spec_path
+    from gmindex.io.readers import read_long
+    from gmindex.provinces import Registry, default_registry
+    from gmindex.spec import read_spec
+
+    reg = Registry.from_csv(registry) if registry else default_registry()
+    panel = read_long(data or default_panel_path(), registry=reg)
+    return panel, read_spec(spec or default_spec_path()), reg
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[bold red]error:[/bold red] {exc}")
+    raise typer.Exit(code=1)
+
+
+def _data_errors():
+    from gmindex.missing import MissingDataError
+    from gmindex.spec import SpecError
+    from gmindex.validation import DataError
+
+    return (DataError, SpecError, MissingDataError, FileNotFoundError, ValueError)
+
+
+def _build(data, spec, registry, **options):
+    panel, spec_obj, reg = _load(data, spec, registry)
+    from gmindex.index import build_index
+
+    return build_index(panel, spec_obj, registry=reg, **options)
+
+
+@app.command()
+def build(
+    data: Optional[Path] = DataOpt,
+    spec: Optional[Path] = SpecOpt,
+    registry: Optional[Path] = RegistryOpt,
+    out: Path = OutOpt,
+    normalization: str = typer.Option("pooled", help="pooled | per_year | fixed"),
+    weighting: str = typer.Option("entropy", help="entropy | entropy_per_year | equal | critic"),
+    aggregation: str = typer.Option("sum", help="sum | topsis"),
+    hierarchy: str = typer.Option("flat", help="flat | pillar"),
+    missing: Optional[str] = typer.Option(None, help="drop_unit | drop_indicator | fail | impute (default: the spec's)"),
+    impute: Optional[str] = typer.Option(None, help="linear | unit_mean | year_mean (with --missing impute)"),
+    shift: float = typer.Option(0.0, help="Shift added before entropy shares (e.g. 0.0001)."),
+    formats: str = typer.Option("csv,xlsx,dta", help="Table formats, comma-separated: csv,xlsx,dta,tex,md"),
+) -> None:
+    """Build the index and write scores, pillar scores, weights and provenance."""
+    try:
+        with _step("building the index"):
+            res = _build(data, spec, registry, normalization=normalization, weighting=weighting,
+                         aggregation=aggregation, hierarchy=hierarchy, missing=missing,
+                         impute=impute, shift=shift)
+        with _step(f"writing tables to {out}/"):
+            paths = res.export(out, formats=tuple(f.strip() for f in formats.split(",")))
+    except _data_errors() as exc:
+        _fail(exc)
+    _print_summary(res)
+    console.print(f"{len(paths)} files written to [bold]{out}/[/bold]")
+
+
+def _print_summary(res) -> None:
+    prov = res.provenance
+    console.print(repr(res))
+    for code, why in prov["units_dropped"].items():
+        console.print(f"[yellow]unit {code} ({res.registry.label(code)}) dropped[/yellow]: {why}")
+    for ind, why in prov["indicators_dropped"].items():
+        console.print(f"[yellow]indicator {ind} dropped[/yellow]: {why}")
+    table = Table(title="Weights", show_lines=False)
+    for col in ("indicator", "pillar", "direction", "entropy", "weight"):
+        table.add_column(col, justify="right" if col in ("entropy", "weight") else "left")
+    w = res.weights if "year" not in res.weights.columns else res.weights.groupby(
+        ["indicator", "pillar", "direction"], sort=False, as_index=False)[["entropy", "weight"]].mean()
+    for row in w.itertuples():
+        flag = " [red]![/red]" if getattr(row, "flagged", False) else ""
+        table.add_row(row.indicator, row.pillar, row.direction,
+                      f"{row.entropy:.4f}" if row.entropy == row.entropy else "-",
+                      f"{row.weight:.4f}{flag}")
+    console.print(table)
+    from gmindex.regional import regional_means
+
+    for scheme in ("region4", "region3"):
+        means = regional_means(res.scores, scheme=scheme, registry=res.registry)
+        wide = means.pivot(index="region", columns="year", values="mean").reindex(
+            list(res.registry.region_order(scheme)) + ["national"])
+        t = Table(title=f"Mean score by region ({scheme})")
+        t.add_column("region")
+        for y in wide.columns:
+            t.add_column(str(y), justify="right")
+        for region, row in wide.iterrows():
+            t.add_row(str(region), *[f"{v:.4f}" for v in row])
+        console.print(t)
+
+
+@app.command()
+def validate(
+    file: Path = typer.Argument(..., help="Data file to check (CSV or XLSX)."),
+    spec: Optional[Path] = SpecOpt,
+    registry: Optional[Path] = RegistryOpt,
+    layout: str = typer.Option("long", help="long | years | indicators (yearbook layouts)"),
+    indicator: Optional[str] = typer.Option(None, help="Series id, for --layout years."),
+    year: Optional[int] = typer.Option(None, help="Year, for --layout indicators."),
+    sheet: Optional[str] = typer.Option(None, help="XLSX sheet name."),
+) -> None:
+    """Check a data file and print every problem at once (exit 1 on errors)."""
+    from gmindex.datasets import default_spec_path
+    from gmindex.provinces import Registry, default_registry
+    from gmindex.spec import read_spec
+    from gmindex.validation import validate_file
+
+    reg = Registry.from_csv(registry) if registry else default_registry()
+    kwargs = {k: v for k, v in {"indicator": indicator, "year": year, "sheet": sheet}.items() if v is not None}
+    try:
+        spec_obj = read_spec(spec or default_spec_path())
+    except _data_errors() as exc:
+        _fail(exc)
+    report = validate_file(file, spec=spec_obj, registry=reg, layout=layout, **kwargs)
+    problems = report.to_frame()
+    if len(problems):
+        table = Table(title=f"{len(problems)} problem(s) in {file}")
+        for col in ("severity", "row", "province", "column", "year", "indicator", "problem", "suggestion"):
+            table.add_column(col, overflow="fold")
+        for row in problems.itertuples():
+            style = "red" if row.severity == "error" else "yellow"
+            table.add_row(*[f"[{style}]{row.severity}[/{style}]"] + [
+                "" if getattr(row, c) is None or str(getattr(row, c)) in ("nan", "<NA>", "None") else str(getattr(row, c))
+                for c in ("row", "province", "column", "year", "indicator", "problem", "suggestion")])
+        console.print(table)
+    console.print(report.summary())
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def info(
+    data: Optional[Path] = DataOpt,
+    spec: Optional[Path] = SpecOpt,
+    registry: Optional[Path] = RegistryOpt,
+) -> None:
+    """Coverage of the data: provinces with a value, per series and year."""
+    from gmindex.coverage import coverage_table
+
+    try:
+        panel, spec_obj, reg = _load(data, spec, registry)
+    except _data_errors() as exc:
+        _fail(exc)
+    cov = coverage_table(panel, spec_obj, registry=reg)
+    table = Table(title=f"Coverage: units with data (of {len(reg)}); spec years {spec_obj.years[0]}-{spec_obj.years[-1]}")
+    table.add_column("series")
+    years = [c for c in cov.columns if isinstance(c, int)]
+    for y in years:
+        table.add_column(str(y), justify="right")
+    table.add_column("missing units", overflow="fold")
+    for series, row in cov.iterrows():
+        cells = [f"[{'green' if row[y] == len(reg) else 'yellow'}]{row[y]}[/]" for y in years]
+        table.add_row(series, *cells, row["missing_units"])
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Set up a local virtual environment and run the project's jobs (standard library only).
+
+    python3 tasks.py reproduce   # install, build the index, run every notebook, write figures and tables
+    python3 tasks.py test        # install with test extras, run the whole test suite
+
+Works on a fresh machine with Python >= 3.10 (no conda, no GPU): everything goes
+into ./.venv, created on first use and updated when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("GMINDEX_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*args: str | Path, **kw) -> None:
+    print("+", " ".join(map(str, args)), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kw)
+
+
+def install(extras: str) -> None:
+    """Create .venv and install the package with the given extras (skipped when up to date)."""
+    stamp = VENV / f".gmindex-{extras or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest and PY.exists():
+        return
+    if not PY.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PY, "-m", "pip", "install", "--quiet", "-e", target)
+    stamp.write_text(digest)
+
+
+def gmindex(*args: str) -> None:
+    run(BIN / "gmindex", *args)
+
+
+def reproduce() -> None:
+    install("")
+    gmindex("info")
+    gmindex("build", "--out", "results", "--formats", "csv,xlsx,dta,tex,md")
+    gmindex("analyse", "--out", "results")
+    gmindex("map", "--out", "figures")
+    gmindex("notebooks", "--out", "results/notebooks")
+
+
+def test() -> None:
+    install("test")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT, env=env)
+    # pytest exits 5 when nothing was collected: that is a broken suite, not a pass.
+    if result.returncode == 5:
+        print("no tests were collected: failing", flush=True)
+        sys.exit(1)
+    sys.exit(result.returncode)
+
+
+JOBS = {"reproduce": reproduce, "test": test, "install": lambda: install("test")}
+
+if __name__ == "__main__":
+    job = sys.argv[1] if len(sys.argv) > 1 else ""
+    if job not in JOBS:
+        sys.exit(f"usage: python3 tasks.py {{{' | '.join(JOBS)}}}")
+    JOBS[job]()
