@@ -1,0 +1,883 @@
+"""Regional gradient and driver regressions for index scores.
+
+Two models, both with standard errors clustered by province:
+
+* :func:`gradient_regression` — pooled OLS of the score on region dummies
+  (one base region left out) with year fixed effects (statsmodels).  The
+  region coefficients are the average score gaps to the base region, the
+  east by default, so the east > central > west gradient reads off the signs.
+* :func:`driver_regression` — two-way fixed effects (province and year) of
+  the score on covariates (pyfixest ``feols``).
+
+With about 30 clusters, and only 3 provinces in the NBS northeast, cluster-
+robust t tests can over-reject; both models therefore also report wild
+cluster bootstrap p-values (the ``wildboottest`` package: restricted "WCR-C11"
+bootstrap, null imposed, Rademacher weights by default, explicit seed).
+
+:func:`covariates_from_panel` derives the usual provincial covariates (log
+GDP per capita, secondary-industry share, government size, R&D intensity,
+environmental spending share, log population) from the raw long panel.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from gmindex.provinces import default_registry
+>>> codes = default_registry().codes
+>>> rng = np.random.default_rng(0)
+>>> scores = pd.DataFrame(
+...     [(c, y) for c in codes for y in (2016, 2017, 2018)], columns=["code", "year"]
+... )
+>>> region = scores["code"].map(default_registry().regions("region3"))
+>>> gap = region.map({"east": 0.0, "central": -0.1, "west": -0.2})
+>>> scores["score"] = 0.5 + gap + rng.normal(scale=0.01, size=len(scores))
+>>> res = gradient_regression(scores, scheme="region3", wild_bootstrap=False)
+>>> res.coefficients.set_index("term")["coef"].round(2).to_dict()
+{'const': 0.5, 'central': -0.1, 'west': -0.2}
+>>> res.nobs, res.n_clusters, res.fixed_effects
+(93, 31, ('year',))
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "COVARIATES",
+    "DEFAULT_DRIVERS",
+    "WILD_WEIGHTS",
+    "Covariate",
+    "IndexComponentWarning",
+    "RegressionResult",
+    "covariates_from_panel",
+    "driver_regression",
+    "gradient_regression",
+    "index_components",
+    "term_labels",
+]
+
+#: Bootstrap weight distributions accepted by ``wildboottest``.
+WILD_WEIGHTS = ("rademacher", "webb", "mammen", "normal")
+_COEF_COLUMNS = ["term", "coef", "se", "t", "p", "ci_low", "ci_high"]
+_WILD_KEY = "wild_bootstrap"
+
+
+class IndexComponentWarning(UserWarning):
+    """A covariate is itself an indicator of the index being explained."""
+
+
+@dataclass(frozen=True)
+class RegressionResult:
+    """Estimates of one regression, ready for :func:`gmindex.tables.regression_table`.
+
+    Attributes
+    ----------
+    model : str
+        ``"gradient_ols"`` or ``"twfe"``.
+    dependent : str
+        Name of the dependent variable (the score column).
+    coefficients : pandas.DataFrame
+        Columns ``term, coef, se, t, p, ci_low, ci_high``; ``p`` and the 95 %
+        interval use a t distribution with ``n_clusters - 1`` degrees of
+        freedom.  Fixed effects are not listed.
+    nobs : int
+        Observations used.
+    r2 : float
+        R squared of the full model (fixed effects included).
+    r2_within : float or None
+        Within R squared (two-way fixed-effects model only).
+    fixed_effects : tuple of str
+        ``("year",)`` or ``("province", "year")``.
+    cluster : str
+        Cluster variable of the standard errors (``"province"``).
+    n_clusters : int
+    extra_pvalues : Mapping
+        Further p-values by method, e.g. ``{"wild_bootstrap": {term: p}}``.
+    dropped : pandas.DataFrame
+        Cells removed by listwise deletion: ``code, year, variable`` (one row
+        per missing variable of a dropped observation); empty if none.
+    params : Mapping
+        Every option the model was run with (scheme, base, reps, seed, ...).
+    notes : tuple of str
+        Choices and caveats to report with the table.
+    """
+
+    model: str
+    dependent: str
+    coefficients: pd.DataFrame
+    nobs: int
+    r2: float
+    fixed_effects: tuple[str, ...]
+    cluster: str
+    n_clusters: int
+    r2_within: float | None = None
+    extra_pvalues: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    dropped: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["code", "year", "variable"])
+    )
+    params: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> list[str]:
+        """Reported terms in table order."""
+        return self.coefficients["term"].tolist()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Coefficient table plus one ``p_<method>`` column per extra p-value set.
+
+        Examples
+        --------
+        >>> res = RegressionResult(
+        ...     model="twfe", dependent="score",
+        ...     coefficients=pd.DataFrame({"term": ["x"], "coef": [1.0], "se": [0.5],
+        ...         "t": [2.0], "p": [0.06], "ci_low": [-0.1], "ci_high": [2.1]}),
+        ...     nobs=10, r2=0.5, fixed_effects=("province", "year"),
+        ...     cluster="province", n_clusters=5,
+        ...     extra_pvalues={"wild_bootstrap": {"x": 0.08}})
+        >>> res.to_frame().columns.tolist()
+        ['term', 'coef', 'se', 't', 'p', 'ci_low', 'ci_high', 'p_wild_bootstrap']
+        """
+        frame = self.coefficients.copy()
+        for method, pvalues in self.extra_pvalues.items():
+            frame[f"p_{method}"] = frame["term"].map(dict(pvalues)).astype(float)
+        return frame
+
+    def __repr__(self) -> str:
+        return (
+            f"RegressionResult(model={self.model!r}, dependent={self.dependent!r}, "
+            f"terms={self.terms}, nobs={self.nobs}, n_clusters={self.n_clusters})"
+        )
+
+
+# --------------------------------------------------------------------------
+# Covariates
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Covariate:
+    """A covariate derived from raw panel series.
+
+    ``series`` lists the raw series it reads; two covariates (or a covariate
+    and an index indicator) built from the same series set measure the same
+    ratio.
+    """
+
+    id: str
+    label: str
+    unit: str
+    series: tuple[str, ...]
+    formula: str
+
+
+#: Covariates :func:`covariates_from_panel` derives, in column order.
+COVARIATES: dict[str, Covariate] = {
+    c.id: c
+    for c in (
+        Covariate(
+            "log_gdp_pc",
+            "Log GDP per capita",
+            "ln(yuan per person), nominal",
+            ("gdp_100m_yuan", "population_10k"),
+            "ln(gdp_100m_yuan * 1e8 / (population_10k * 1e4))",
+        ),
+        Covariate(
+            "secondary_share",
+            "Secondary industry share of GDP",
+            "%",
+            ("secondary_va_100m_yuan", "gdp_100m_yuan"),
+            "secondary_va_100m_yuan / gdp_100m_yuan * 100",
+        ),
+        Covariate(
+            "gov_size",
+            "Local budget expenditure share of GDP",
+            "%",
+            ("local_budget_expenditure_100m_yuan", "gdp_100m_yuan"),
+            "local_budget_expenditure_100m_yuan / gdp_100m_yuan * 100",
+        ),
+        Covariate(
+            "log_population",
+            "Log population",
+            "ln(persons)",
+            ("population_10k",),
+            "ln(population_10k * 1e4)",
+        ),
+        Covariate(
+            "rd_intensity",
+            "R&D intensity",
+            "% of GDP",
+            ("rd_intensity_pct",),
+            "rd_intensity_pct",
+        ),
+        Covariate(
+            "env_spending_share",
+            "Environmental spending share of budget",
+            "%",
+            ("env_protection_spending_100m_yuan", "local_budget_expenditure_100m_yuan"),
+            "env_protection_spending_100m_yuan / local_budget_expenditure_100m_yuan * 100",
+        ),
+    )
+}
+
+#: Default driver set: none of these is an indicator of the default index
+#: (R&D intensity and the environmental spending share are, so regressing the
+#: score on them would be partly mechanical).
+DEFAULT_DRIVERS: tuple[str, ...] = ("log_gdp_pc", "secondary_share", "gov_size")
+
+
+def term_labels() -> dict[str, str]:
+    """Display labels of the terms this module produces (for tables).
+
+    Examples
+    --------
+    >>> term_labels()["log_gdp_pc"], term_labels()["const"]
+    ('Log GDP per capita', 'Constant')
+    """
+    labels = {"const": "Constant"}
+    for scheme in ("region4", "region3"):
+        from gmindex.provinces import REGION_ORDER
+
+        labels.update({r: r.capitalize() for r in REGION_ORDER[scheme]})
+    labels.update({c.id: c.label for c in COVARIATES.values()})
+    return labels
+
+
+def _wide_series(panel: pd.DataFrame, series: Iterable[str]) -> pd.DataFrame:
+    missing_cols = {"code", "year", "indicator", "value"} - set(panel.columns)
+    if missing_cols:
+        raise ValueError(
+            f"the panel needs long columns code, year, indicator, value; "
+            f"missing {sorted(missing_cols)}"
+        )
+    series = list(series)
+    long = panel.loc[panel["indicator"].isin(series), ["code", "year", "indicator", "value"]]
+    long = long.assign(code=long["code"].astype(str), year=long["year"].astype(int))
+    dupes = long[long.duplicated(["code", "year", "indicator"], keep=False)]
+    if not dupes.empty:
+        raise ValueError(
+            "the panel has duplicate (code, year, indicator) rows, e.g. "
+            f"{dupes.head(3)[['code', 'year', 'indicator']].to_dict('records')}; "
+            "keep one value per cell"
+        )
+    wide = long.pivot(index=["code", "year"], columns="indicator", values="value")
+    return wide.reindex(columns=series).astype(float)
+
+
+def covariates_from_panel(
+    panel: pd.DataFrame, *, years: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """Derive provincial covariates from the raw long panel.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Long table with columns ``code, year, indicator, value``.
+    years : iterable of int, optional
+        Keep only these years (default: every year in the panel).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code, year`` and one column per entry of :data:`COVARIATES`
+        (``log_gdp_pc, secondary_share, gov_size, log_population,
+        rd_intensity, env_spending_share``), one row per (code, year) that has
+        at least one of the raw series.  A covariate is NaN where one of its
+        series is missing; nothing is filled.  Money ratios are nominal (no
+        provincial deflator in the panel).
+
+    Raises
+    ------
+    ValueError
+        If columns are missing, cells are duplicated, or a series entering a
+        logarithm or a denominator is not positive.
+
+    Notes
+    -----
+    * log GDP per capita = ln(gdp_100m_yuan · 1e8 / (population_10k · 1e4))
+    * secondary share = secondary_va_100m_yuan / gdp_100m_yuan · 100
+    * government size = local_budget_expenditure_100m_yuan / gdp_100m_yuan · 100
+    * log population = ln(population_10k · 1e4)
+    * R&D intensity = rd_intensity_pct (revised series; never mix with the
+      bulletin series)
+    * environmental spending share = env_protection_spending_100m_yuan /
+      local_budget_expenditure_100m_yuan · 100
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({
+    ...     "code": ["11"] * 3, "year": [2016] * 3,
+    ...     "indicator": ["gdp_100m_yuan", "population_10k", "secondary_va_100m_yuan"],
+    ...     "value": [25000.0, 2000.0, 5000.0]})
+    >>> cov = covariates_from_panel(panel)
+    >>> round(float(cov.loc[0, "log_gdp_pc"]), 4), float(cov.loc[0, "secondary_share"])
+    (11.7361, 20.0)
+    >>> bool(cov.loc[0, ["rd_intensity", "gov_size"]].isna().all())
+    True
+    """
+    needed = list(dict.fromkeys(s for c in COVARIATES.values() for s in c.series))
+    wide = _wide_series(panel, needed)
+    if years is not None:
+        years = [int(y) for y in years]
+        wide = wide[wide.index.get_level_values("year").isin(years)]
+    for name in ("gdp_100m_yuan", "population_10k", "local_budget_expenditure_100m_yuan"):
+        bad = wide[name] <= 0
+        if bad.any():
+            cells = [f"{c}/{y}" for c, y in wide.index[bad.to_numpy()][:5]]
+            raise ValueError(
+                f"{name} must be positive (it enters a logarithm or a denominator); "
+                f"non-positive in {cells}: fix the panel"
+            )
+    s = wide
+    out = pd.DataFrame(index=wide.index)
+    out["log_gdp_pc"] = np.log(s["gdp_100m_yuan"] * 1e8 / (s["population_10k"] * 1e4))
+    out["secondary_share"] = s["secondary_va_100m_yuan"] / s["gdp_100m_yuan"] * 100
+    out["gov_size"] = s["local_budget_expenditure_100m_yuan"] / s["gdp_100m_yuan"] * 100
+    out["log_population"] = np.log(s["population_10k"] * 1e4)
+    out["rd_intensity"] = s["rd_intensity_pct"]
+    out["env_spending_share"] = (
+        s["env_protection_spending_100m_yuan"] / s["local_budget_expenditure_100m_yuan"] * 100
+    )
+    assert list(out.columns) == list(COVARIATES)
+    return out.reset_index().sort_values(["code", "year"], ignore_index=True)
+
+
+def index_components(terms: Iterable[str], spec: Any) -> dict[str, list[str]]:
+    """Index indicators that each covariate reproduces.
+
+    A covariate counts as a component when it reads exactly the same raw
+    series as an indicator of ``spec`` (same ratio, possibly rescaled).
+
+    Parameters
+    ----------
+    terms : iterable of str
+        Covariate ids (keys of :data:`COVARIATES`; other names are skipped).
+    spec : gmindex.spec.Spec
+        The spec the scores were built from.
+
+    Returns
+    -------
+    dict
+        ``{covariate: [indicator ids]}`` for the covariates that are components.
+
+    Examples
+    --------
+    >>> from gmindex.spec import Indicator, Spec
+    >>> spec = Spec(indicators=(
+    ...     Indicator("rd", pillar="innovation", direction="benefit",
+    ...               numerator="rd_intensity_pct"),))
+    >>> index_components(["rd_intensity", "log_gdp_pc"], spec)
+    {'rd_intensity': ['rd']}
+    """
+    found: dict[str, list[str]] = {}
+    for term in terms:
+        cov = COVARIATES.get(term)
+        if cov is None:
+            continue
+        hits = [ind.id for ind in spec.indicators if set(ind.series) == set(cov.series)]
+        if hits:
+            found[term] = hits
+    return found
+
+
+# --------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------
+
+
+def _check_scores(scores: pd.DataFrame, value: str) -> pd.DataFrame:
+    if not isinstance(scores, pd.DataFrame):
+        raise TypeError(f"scores must be a DataFrame, got {type(scores).__name__}")
+    missing = {"code", "year", value} - set(scores.columns)
+    if missing:
+        raise ValueError(
+            f"scores need columns code, year and {value!r}; missing {sorted(missing)} "
+            "(pass value= to name the score column)"
+        )
+    out = scores[["code", "year", value]].copy()
+    out["code"] = out["code"].astype(str)
+    out["year"] = out["year"].astype(int)
+    out[value] = pd.to_numeric(out[value], errors="raise").astype(float)
+    dupes = out[out.duplicated(["code", "year"], keep=False)]
+    if not dupes.empty:
+        raise ValueError(
+            "scores have duplicate (code, year) rows, e.g. "
+            f"{dupes.head(3)[['code', 'year']].to_dict('records')}"
+        )
+    return out.sort_values(["code", "year"], ignore_index=True)
+
+
+def _listwise(
+    data: pd.DataFrame, variables: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop rows with any missing variable; return (kept, dropped cells)."""
+    isna = data[list(variables)].isna()
+    cells = isna.stack()
+    cells = cells[cells]
+    dropped = pd.DataFrame(
+        {
+            "code": data.loc[cells.index.get_level_values(0), "code"].to_numpy(),
+            "year": data.loc[cells.index.get_level_values(0), "year"].to_numpy(),
+            "variable": cells.index.get_level_values(1).astype(str).to_numpy(),
+        }
+    )
+    kept = data[~isna.any(axis=1)].reset_index(drop=True)
+    return kept, dropped.astype({"code": str, "year": int, "variable": str})
+
+
+def _dropped_note(dropped: pd.DataFrame, n_rows: int) -> str:
+    obs = dropped[["code", "year"]].drop_duplicates()
+    by_var = dropped.groupby("variable", sort=True).size()
+    detail = ", ".join(f"{v}: {n}" for v, n in by_var.items())
+    return (
+        f"listwise deletion dropped {len(obs)} of {n_rows} observations "
+        f"(missing cells by variable: {detail})"
+    )
+
+
+def _check_wild(weights_type: str, reps: int) -> None:
+    if weights_type not in WILD_WEIGHTS:
+        raise ValueError(f"weights_type must be one of {WILD_WEIGHTS}, got {weights_type!r}")
+    if int(reps) < 99:
+        raise ValueError(f"reps must be at least 99 for a bootstrap p-value, got {reps}")
+
+
+def _few_cluster_notes(counts: Mapping[str, int], threshold: int = 6) -> list[str]:
+    return [
+        f"{term}: only {n} clusters identify this coefficient; cluster-robust and "
+        "wild bootstrap inference are both unreliable with so few treated clusters "
+        "(MacKinnon and Webb 2017)"
+        for term, n in counts.items()
+        if n < threshold
+    ]
+
+
+# --------------------------------------------------------------------------
+# Gradient model
+# --------------------------------------------------------------------------
+
+
+def gradient_regression(
+    scores: pd.DataFrame,
+    *,
+    scheme: str = "region4",
+    base: str = "east",
+    value: str = "score",
+    registry: Any = None,
+    wild_bootstrap: bool = True,
+    reps: int = 9999,
+    seed: int = 12345,
+    weights_type: str = "rademacher",
+) -> RegressionResult:
+    """Regional gradient: pooled OLS of the score on region dummies and year effects.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Columns ``code, year`` and ``value`` (e.g. ``IndexResult.scores``).
+    scheme : {"region4", "region3"}
+        Region scheme of the registry.
+    base : str
+        Region left out; the other coefficients are gaps to it.
+    value : str
+        Score column.
+    registry : gmindex.provinces.Registry, optional
+        Default: the 31 mainland provinces.
+    wild_bootstrap : bool
+        Add wild cluster bootstrap p-values for the region dummies.
+    reps : int
+        Bootstrap replications.
+    seed : int
+        Seed of the bootstrap weights (``numpy.random.default_rng``); the same
+        seed is used for every coefficient.
+    weights_type : {"rademacher", "webb", "mammen", "normal"}
+        Bootstrap weight distribution.
+
+    Returns
+    -------
+    RegressionResult
+        ``model="gradient_ols"``; terms ``const`` (base region, first year) and
+        one dummy per other region present, in the scheme's display order.
+
+    Raises
+    ------
+    ValueError
+        Unknown scheme or base, codes missing from the registry, or fewer than
+        two regions in the data.
+
+    Notes
+    -----
+    S(i,t) = a + Σ_r b_r·1[region(i) = r] + Σ_t g_t + e(i,t), r ≠ base.
+    Standard errors are clustered by province with Stata's ``vce(cluster)``
+    small-sample factor G/(G−1)·(N−1)/(N−K); p-values and 95 % intervals use
+    t(G−1).  Missing scores are dropped listwise and reported.
+    """
+    import statsmodels.api as sm
+
+    from gmindex.provinces import default_registry
+
+    registry = registry if registry is not None else default_registry()
+    data = _check_scores(scores, value)
+    regions = registry.regions(scheme)
+    unknown = sorted(set(data["code"]) - set(regions.index))
+    if unknown:
+        raise ValueError(
+            f"codes not in the registry: {unknown}; pass registry= with these units"
+        )
+    order = registry.region_order(scheme)
+    if base not in order:
+        raise ValueError(f"base region {base!r} is not in scheme {scheme!r}: {order}")
+    data["region"] = data["code"].map(regions).astype(str)
+    n_rows = len(data)
+    data, dropped = _listwise(data, [value])
+    present = [r for r in order if r in set(data["region"])]
+    if base not in present:
+        raise ValueError(f"no province of the base region {base!r} has a score")
+    others = [r for r in present if r != base]
+    if not others:
+        raise ValueError("the scores cover only the base region: nothing to compare")
+    years = sorted(data["year"].unique())
+
+    X = pd.DataFrame({"const": 1.0}, index=data.index)
+    for r in others:
+        X[r] = (data["region"] == r).astype(float)
+    for y in years[1:]:
+        X[f"year_{y}"] = (data["year"] == y).astype(float)
+    cluster = pd.factorize(data["code"], sort=True)[0]
+    fit = sm.OLS(data[value].to_numpy(), X).fit(
+        cov_type="cluster", cov_kwds={"groups": cluster}, use_t=True
+    )
+    terms = ["const"] + others
+    coefs = _coef_frame(
+        terms,
+        fit.params[terms],
+        fit.bse[terms],
+        fit.tvalues[terms],
+        fit.pvalues[terms],
+        fit.conf_int().loc[terms],
+    )
+
+    notes = [
+        f"base region: {base} ({scheme}); coefficients are score gaps to it",
+        "year fixed effects included; standard errors clustered by province "
+        "(small-sample factor G/(G-1)*(N-1)/(N-K), t(G-1) inference)",
+    ]
+    if not dropped.empty:
+        notes.append(_dropped_note(dropped, n_rows))
+        warnings.warn(notes[-1], stacklevel=2)
+    absent = [r for r in order if r not in present]
+    if absent:
+        notes.append(f"regions without scored provinces: {absent}")
+    region_counts = data.groupby("region")["code"].nunique()
+    notes += _few_cluster_notes({r: int(region_counts[r]) for r in others})
+
+    extra: dict[str, dict[str, float]] = {}
+    params: dict[str, Any] = {
+        "scheme": scheme,
+        "base": base,
+        "value": value,
+        "registry": getattr(registry, "source", "<memory>"),
+        "wild_bootstrap": wild_bootstrap,
+    }
+    if wild_bootstrap:
+        _check_wild(weights_type, reps)
+        model = sm.OLS(data[value].to_numpy(), X)
+        extra[_WILD_KEY] = {
+            r: _wild_p_statsmodels(model, cluster, r, reps, seed, weights_type)
+            for r in others
+        }
+        params.update(reps=int(reps), seed=int(seed), weights_type=weights_type,
+                      bootstrap="WCR-C11, null imposed")
+        notes.append(_wild_note(weights_type, reps, seed, int(len(np.unique(cluster)))))
+
+    return RegressionResult(
+        model="gradient_ols",
+        dependent=value,
+        coefficients=coefs,
+        nobs=int(fit.nobs),
+        r2=float(fit.rsquared),
+        fixed_effects=("year",),
+        cluster="province",
+        n_clusters=int(len(np.unique(cluster))),
+        extra_pvalues=extra,
+        dropped=dropped,
+        params=params,
+        notes=tuple(notes),
+    )
+
+
+def _coef_frame(terms, coef, se, t, p, ci) -> pd.DataFrame:
+    ci = np.asarray(ci, dtype=float)
+    return pd.DataFrame(
+        {
+            "term": [str(x) for x in terms],
+            "coef": np.asarray(coef, dtype=float),
+            "se": np.asarray(se, dtype=float),
+            "t": np.asarray(t, dtype=float),
+            "p": np.asarray(p, dtype=float),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+        }
+    )
+
+
+def _wild_note(weights_type: str, reps: int, seed: int, n_clusters: int) -> str:
+    note = (
+        f"wild cluster bootstrap p-values: restricted (null imposed) WCR-C11, "
+        f"{weights_type} weights, {reps} replications, seed {seed}"
+    )
+    if weights_type == "rademacher" and 2**n_clusters < reps:
+        note += f" (2^{n_clusters} < {reps}: every sign pattern enumerated instead)"
+    return note
+
+
+@contextmanager
+def _third_party_quiet():
+    """Silence pandas deprecation chatter raised inside pyfixest (not our code)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module="pyfixest")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
+        warnings.filterwarnings("ignore", message=".*inplace keyword.*")
+        # pyfixest names the internal x0, x1, ...; we raise our own error instead.
+        warnings.filterwarnings("ignore", message=".*dropped due to multicollinearity.*")
+        yield
+
+
+def _quiet_wild(func, *args, **kwargs):
+    # wildboottest warns when 2^G < reps and switches to full enumeration,
+    # which is exact; the note in the result says so, so keep the console quiet.
+    with _third_party_quiet():
+        warnings.filterwarnings("ignore", message=".*full_enumeration.*")
+        warnings.filterwarnings("ignore", message=".*full enumeration.*")
+        return func(*args, **kwargs)
+
+
+def _wild_p_statsmodels(model, cluster, param, reps, seed, weights_type) -> float:
+    from wildboottest.wildboottest import wildboottest
+
+    out = _quiet_wild(
+        wildboottest,
+        model,
+        B=int(reps),
+        cluster=np.asarray(cluster, dtype=np.int64),
+        param=param,
+        weights_type=weights_type,
+        impose_null=True,
+        bootstrap_type="11",
+        seed=int(seed),
+        parallel=False,
+        show=False,
+    )
+    return float(out["p-value"].iloc[0])
+
+
+# --------------------------------------------------------------------------
+# Driver model
+# --------------------------------------------------------------------------
+
+
+def driver_regression(
+    scores: pd.DataFrame,
+    covariates: pd.DataFrame,
+    *,
+    terms: Sequence[str] | None = None,
+    value: str = "score",
+    spec: Any = None,
+    wild_bootstrap: bool = True,
+    reps: int = 9999,
+    seed: int = 12345,
+    weights_type: str = "rademacher",
+) -> RegressionResult:
+    """Drivers: two-way fixed effects (province and year) of the score on covariates.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Columns ``code, year`` and ``value``.
+    covariates : pandas.DataFrame
+        Wide frame with ``code, year`` and the covariate columns, e.g. from
+        :func:`covariates_from_panel`, possibly with columns of your own.
+    terms : sequence of str, optional
+        Covariate columns to use; default :data:`DEFAULT_DRIVERS`.
+    value : str
+        Score column.
+    spec : gmindex.spec.Spec, optional
+        Spec of the index, to flag covariates that are index indicators.
+        Default: the embedded default spec when it can be loaded.
+    wild_bootstrap : bool
+        Add wild cluster bootstrap p-values (one per term).
+    reps, seed, weights_type
+        As in :func:`gradient_regression`.
+
+    Returns
+    -------
+    RegressionResult
+        ``model="twfe"``, ``fixed_effects=("province", "year")``.
+
+    Raises
+    ------
+    ValueError
+        Unknown terms, no observations left, or a term absorbed by the fixed
+        effects (no within-province variation).
+
+    Warns
+    -----
+    IndexComponentWarning
+        When a term reproduces an indicator of the index (the regression is
+        then partly mechanical).
+    UserWarning
+        When observations are dropped for missing covariates (also recorded in
+        ``dropped`` and ``notes``).
+
+    Notes
+    -----
+    Estimated with pyfixest ``feols(score ~ terms | code + year)``, standard
+    errors clustered by province (CRV1, the fixest / Stata ``reghdfe``
+    small-sample factor in which province effects nested in the clusters are
+    not counted), t(G−1) inference.  Wild cluster bootstrap: pyfixest's
+    interface to ``wildboottest``, restricted WCR-C11 with the fixed effects as
+    dummies; Rademacher weights by default (2^30 distinct draws with 30
+    clusters; choose ``"webb"`` with fewer than about 12 clusters, Webb 2023).
+    """
+    import pyfixest as pf
+
+    data = _check_scores(scores, value)
+    terms = list(DEFAULT_DRIVERS if terms is None else terms)
+    if not terms:
+        raise ValueError("terms is empty: name at least one covariate")
+    if len(set(terms)) != len(terms):
+        raise ValueError(f"terms repeat a name: {terms}")
+    if value in terms:
+        raise ValueError(f"the score column {value!r} cannot also be a covariate")
+    if not {"code", "year"} <= set(covariates.columns):
+        raise ValueError("covariates need columns code and year (wide layout)")
+    unknown = [t for t in terms if t not in covariates.columns]
+    if unknown:
+        available = [c for c in covariates.columns if c not in ("code", "year")]
+        raise ValueError(f"covariates lack columns {unknown}; available: {available}")
+    cov = covariates[["code", "year", *terms]].copy()
+    cov["code"] = cov["code"].astype(str)
+    cov["year"] = cov["year"].astype(int)
+    if cov.duplicated(["code", "year"]).any():
+        raise ValueError("covariates have duplicate (code, year) rows")
+
+    notes: list[str] = []
+    params: dict[str, Any] = {"terms": tuple(terms), "value": value}
+    if spec is None:
+        spec, spec_note = _default_spec_or_none()
+        if spec_note:
+            notes.append(spec_note)
+    if spec is not None:
+        params["spec"] = getattr(spec, "source", "<memory>")
+        for term, inds in index_components(terms, spec).items():
+            msg = (
+                f"{term} is an indicator of the index ({', '.join(inds)}): regressing "
+                "the score on it is partly mechanical"
+            )
+            notes.append(msg)
+            warnings.warn(msg, IndexComponentWarning, stacklevel=2)
+        unchecked = [t for t in terms if t not in COVARIATES]
+        if unchecked:
+            notes.append(f"not checked against the index indicators: {unchecked}")
+
+    merged = data.merge(cov, on=["code", "year"], how="left")
+    n_rows = len(merged)
+    merged, dropped = _listwise(merged, [value, *terms])
+    if not dropped.empty:
+        notes.append(_dropped_note(dropped, n_rows))
+        warnings.warn(notes[-1], stacklevel=2)
+    if merged.empty:
+        raise ValueError("no observation has the score and every covariate")
+
+    # Plain internal names keep the formula valid whatever the column names are.
+    safe = {t: f"x{i}" for i, t in enumerate(terms)}
+    frame = merged.rename(columns={**safe, value: "y"})
+    frame["unit"] = pd.factorize(frame["code"], sort=True)[0].astype(np.int64)
+    within = frame.groupby("unit")[list(safe.values())].std(ddof=0).max()
+    absorbed = [t for t in terms if not within[safe[t]] > 0]
+    if absorbed:
+        raise ValueError(
+            f"{absorbed} do not vary within provinces and are absorbed by the "
+            "province fixed effects; drop them"
+        )
+    formula = f"y ~ {' + '.join(safe.values())} | unit + year"
+    with _third_party_quiet():
+        fit = pf.feols(formula, frame, vcov={"CRV1": "unit"}, fixef_rm="none")
+    kept = [str(c) for c in fit._coefnames]
+    collinear = [t for t in terms if safe[t] not in kept]
+    if collinear:
+        raise ValueError(f"{collinear} are collinear with the other regressors or the fixed effects")
+    tidy = fit.tidy().loc[[safe[t] for t in terms]]
+    coefs = _coef_frame(
+        terms,
+        tidy["Estimate"],
+        tidy["Std. Error"],
+        tidy["t value"],
+        tidy["Pr(>|t|)"],
+        tidy[["2.5%", "97.5%"]],
+    )
+    n_clusters = int(frame["unit"].nunique())
+    notes.insert(
+        0,
+        "province and year fixed effects; standard errors clustered by province "
+        "(CRV1, nested fixed effects not counted, t(G-1) inference)",
+    )
+
+    extra: dict[str, dict[str, float]] = {}
+    params["wild_bootstrap"] = wild_bootstrap
+    if wild_bootstrap:
+        _check_wild(weights_type, reps)
+        pvals = {}
+        for t in terms:
+            out = _quiet_wild(
+                fit.wildboottest,
+                reps=int(reps),
+                param=safe[t],
+                cluster="unit",
+                weights_type=weights_type,
+                impose_null=True,
+                bootstrap_type="11",
+                seed=int(seed),
+                parallel=False,
+            )
+            pvals[t] = float(out["Pr(>|t|)"])
+        extra[_WILD_KEY] = pvals
+        params.update(reps=int(reps), seed=int(seed), weights_type=weights_type,
+                      bootstrap="WCR-C11, null imposed")
+        notes.append(_wild_note(weights_type, reps, seed, n_clusters))
+
+    r2_within = float(fit._r2_within)
+    return RegressionResult(
+        model="twfe",
+        dependent=value,
+        coefficients=coefs,
+        nobs=int(fit._N),
+        r2=float(fit._r2),
+        r2_within=r2_within if math.isfinite(r2_within) else None,
+        fixed_effects=("province", "year"),
+        cluster="province",
+        n_clusters=n_clusters,
+        extra_pvalues=extra,
+        dropped=dropped,
+        params=params,
+        notes=tuple(notes),
+    )
+
+
+def _default_spec_or_none() -> tuple[Any, str]:
+    try:
+        from gmindex.datasets import load_default_spec
+
+        return load_default_spec(), (
+            "covariates checked against the default spec's indicators "
+            "(pass spec= for a custom index)"
+        )
+    except Exception as exc:  # no default spec in this tree: say so, do not fail
+        return None, f"covariates not checked against index indicators (no spec: {exc})"
