@@ -646,7 +646,7 @@ def _third_party_quiet():
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
         warnings.filterwarnings("ignore", message=".*inplace keyword.*")
         # pyfixest names the internal x0, x1, ...; we raise our own error instead.
-        warnings.filterwarnings("ignore", message=".*dropped due to multicollinearity.*")
+        warnings.filterwarnings("ignore", message=r"\s*\d+ variables? dropped due to multicollinearity")
         yield
 
 
