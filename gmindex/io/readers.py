@@ -1,0 +1,1451 @@
+"""Read provincial data from long tables and yearbook-style wide tables.
+
+Two readers turn CSV or XLSX files into the long panel (``code, year,
+indicator, value``):
+
+* :func:`read_long` for tables with one value per row;
+* :func:`read_wide` for yearbook layouts: provinces as rows and years as
+  columns for one indicator (``layout="years"``), or provinces as rows and
+  indicators as columns for one year (``layout="indicators"``).
+
+Yearbook quirks are repaired and every repair is recorded in a
+:class:`ReadReport` (``read_*_with_report``):
+
+* encodings: UTF-8 with or without BOM, GBK/GB18030, UTF-16 (Excel "Unicode
+  text"); the delimiter (comma, semicolon, tab) is detected;
+* title rows above the header (the header row is detected, or give
+  ``header_rows``), year headers like ``2019年`` or ``2019.0``;
+* province names in Chinese or English with suffixes, full-width characters,
+  spaces and footnote marks (``北京①``);
+* numbers with thousands separators (``1,234.5``), footnote marks
+  (``123.4*``), full-width digits and percent signs: ``12.5%`` is read as
+  ``12.5`` (the value stays in percent units, the sign is dropped);
+* missing marks (``—``, ``–``, ``-``, ``...``, ``…``, ``··``, ``NA``, blank):
+  the cell is missing, listed in ``report.missing``, and has no row in the
+  panel;
+* national totals (全国, National, Total) and regional subtotals (东部地区):
+  the row is dropped and listed in ``report.dropped``; note lines under the
+  table (注：..., 资料来源：...) likewise.
+
+Everything else raises :class:`gmindex.validation.DataError`, listing every
+bad cell with its file, row (as numbered in Excel or a text editor), column
+and province, and what to do.  A semicolon-delimited file may not use commas
+inside numbers (decimal comma or thousands separator cannot be told apart).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "energy.csv"
+>>> _ = path.write_text(
+...     "表 1 能源消费总量\\n地区,2019年,2020年\\n全国,\\"487,488\\",\\"498,000\\"\\n"
+...     "北京,\\"6,733.8\\",6762.1\\n西藏,—,…\\n",
+...     encoding="utf-8",
+... )
+>>> df, report = read_wide_with_report(path, indicator="energy_consumption_10k_tce")
+>>> df
+  code  year                   indicator   value
+0   11  2019  energy_consumption_10k_tce  6733.8
+1   11  2020  energy_consumption_10k_tce  6762.1
+>>> report.cells_read, report.cells_used, report.cells_missing, report.cells_dropped
+(6, 2, 2, 2)
+>>> report.dropped[["row", "label", "reason"]].to_dict("records")
+[{'row': 3, 'label': '全国', 'reason': 'national total'}]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gmindex.provinces import Registry, UnknownUnitError, default_registry, normalize_name
+from gmindex.validation import (
+    SOURCE_COLUMNS,
+    YEAR_RANGE,
+    DataError,
+    Problem,
+    _frame_to_problems,
+    _problems_frame,
+    duplicate_problems,
+)
+
+__all__ = [
+    "MISSING_MARKS",
+    "DataWarning",
+    "ReadReport",
+    "read_long",
+    "read_long_with_report",
+    "read_wide",
+    "read_wide_with_report",
+]
+
+LAYOUTS = ("long", "years", "indicators")
+
+#: Cell texts read as "missing" (besides a blank cell and runs of dashes or dots).
+MISSING_MARKS = frozenset({"na", "n/a", "n.a.", "#n/a", "nan", "null", "none"})
+_MISSING_RUN = re.compile(r"[—–\-－‒―·・.…⋯]+")
+_FOOTNOTE = re.compile(r"[\*#†‡§①-⑳⑴-⒇¹²³⁰⁴-⁹]+$")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_INT = re.compile(r"[+-]?\d+")
+_EXCEL_ERRORS = ("#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
+
+# Row labels that are not provinces: national totals and regional subtotals
+# (compared after gmindex.provinces.normalize_name).
+_NATIONAL = frozenset(
+    {
+        "全国",
+        "全国合计",
+        "全国总计",
+        "全国平均",
+        "合计",
+        "总计",
+        "中国",
+        "national",
+        "national total",
+        "nationwide",
+        "total",
+        "china",
+        "all",
+        "sum",
+        "whole country",
+    }
+)
+_REGIONAL = frozenset(
+    {
+        f"{r}{s}"
+        for r in ("东部", "中部", "西部", "东北")
+        for s in ("", "地区", "合计", "地区合计")
+    }
+    | {
+        f"{r}{s}"
+        for r in ("east", "central", "west", "northeast", "eastern", "western", "northeastern")
+        for s in ("", " region", " total")
+    }
+)
+_NOTE_PREFIXES = ("注", "说明", "资料来源", "数据来源", "来源", "note", "source", "*")
+
+# Header names understood by read_long (compared after _header_key).
+_LONG_ALIASES = {
+    "code": ("code", "province_code", "provincecode", "prov_code", "代码", "省份代码",
+             "行政区划代码", "地区代码"),
+    "province": ("province", "省份", "地区", "省", "省份名称", "地区名称", "省区市", "省市",
+                 "province_name", "name", "name_zh", "name_en", "prov"),
+    "year": ("year", "年份", "年", "年度"),
+    "indicator": ("indicator", "指标", "指标名称", "variable", "series", "变量"),
+    "value": ("value", "数值", "值", "数据", "取值"),
+    "unit": ("unit", "单位", "计量单位"),
+    "source_id": ("source_id", "来源", "数据来源", "source"),
+}
+_ALIAS_ROLE = {alias: role for role, names in _LONG_ALIASES.items() for alias in names}
+_PROVINCE_ROLES = ("code", "province")
+
+
+class DataWarning(UserWarning):
+    """Something in the input was ignored; details are in the read report."""
+
+
+# ---------------------------------------------------------------------------
+# Read report
+
+
+def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for col in columns:
+        if col in ("row", "year", "cells"):
+            frame[col] = frame[col].astype("Int64")
+        else:
+            frame[col] = frame[col].astype("str")
+    return frame
+
+
+_MISSING_COLS = ("row", "column", "code", "province", "year", "indicator", "mark")
+_DROPPED_COLS = ("row", "label", "reason", "cells")
+_REPAIR_COLS = ("row", "column", "repair", "original", "result")
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """What a reader did with each cell of one file.
+
+    The counts reconcile: ``cells_read = cells_used + cells_missing +
+    cells_dropped + cells_invalid`` (``cells_invalid`` is 0 whenever the
+    strict readers return data).  A "cell" is a value cell: one per data row
+    in a long table, one per province row and value column in a wide table.
+
+    Attributes
+    ----------
+    file : str
+        The file (with the sheet for workbooks).
+    layout : str
+        ``"long"``, ``"years"`` or ``"indicators"``.
+    encoding, delimiter : str or None
+        Text encoding and delimiter used (None for XLSX).
+    sheet : str or None
+        Worksheet read (None for CSV).
+    header_row : int or None
+        1-based row of the column header.
+    cells_read, cells_used, cells_missing, cells_dropped, cells_invalid : int
+        Value cells seen; parsed to numbers; missing marks or blank; in
+        dropped rows (national totals, subtotals, note lines); unusable
+        (listed in ``problems``).
+    missing : pandas.DataFrame
+        ``row, column, code, province, year, indicator, mark``.
+    dropped : pandas.DataFrame
+        ``row, label, reason, cells``.
+    repairs : pandas.DataFrame
+        ``row, column, repair, original, result``; repair kinds: encoding,
+        delimiter, footnote, fullwidth, thousands, percent, minus_sign,
+        year_float, year_suffix.
+    problems : pandas.DataFrame
+        Errors and warnings met while reading (columns of
+        :data:`gmindex.validation.PROBLEM_COLUMNS`).
+    notes : tuple of str
+        Plain-text notes (encoding used, columns ignored, rows dropped).
+    """
+
+    file: str
+    layout: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int | None
+    cells_read: int
+    cells_used: int
+    cells_missing: int
+    cells_dropped: int
+    cells_invalid: int
+    missing: pd.DataFrame
+    dropped: pd.DataFrame
+    repairs: pd.DataFrame
+    problems: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+    @property
+    def reconciles(self) -> bool:
+        """True when read = used + missing + dropped + invalid."""
+        return self.cells_read == (
+            self.cells_used + self.cells_missing + self.cells_dropped + self.cells_invalid
+        )
+
+    def repair_counts(self) -> dict[str, int]:
+        """Number of repairs of each kind."""
+        return {k: int(v) for k, v in self.repairs["repair"].value_counts().sort_index().items()}
+
+    def problem_list(self) -> list[Problem]:
+        """The reading problems as :class:`gmindex.validation.Problem` objects."""
+        return _frame_to_problems(self.problems)
+
+    def summary(self) -> str:
+        """A few lines of plain text."""
+        how = [f"layout {self.layout}"]
+        if self.encoding:
+            how.append(f"encoding {self.encoding}")
+        if self.delimiter:
+            how.append(f"delimiter {self.delimiter!r}")
+        if self.header_row:
+            how.append(f"header row {self.header_row}")
+        lines = [
+            f"{self.file} ({', '.join(how)})",
+            f"  {self.cells_read} cells read = {self.cells_used} numbers + "
+            f"{self.cells_missing} missing + {self.cells_dropped} in dropped rows + "
+            f"{self.cells_invalid} invalid",
+        ]
+        counts = self.repair_counts()
+        if counts:
+            lines.append(
+                "  repairs: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            )
+        marks = self.missing["mark"].map(lambda m: m if m else "blank").value_counts()
+        if len(marks):
+            lines.append(
+                "  missing marks: " + ", ".join(f"{k!r} {v}" for k, v in marks.sort_index().items())
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+class _Collector:
+    """Accumulates what happens to the cells of one file."""
+
+    def __init__(self, file: str, layout: str):
+        self.file = file
+        self.layout = layout
+        self.encoding = self.delimiter = self.sheet = None
+        self.header_row = None
+        self.read = self.used = self.missing_n = self.dropped_n = self.invalid = 0
+        self.missing: list[dict] = []
+        self.dropped: list[dict] = []
+        self.repairs: list[dict] = []
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+
+    def problem(self, severity: str, problem: str, suggestion: str = "", **where) -> None:
+        self.problems.append(Problem(severity, problem, suggestion, file=self.file, **where))
+
+    def repair(self, row, column, kind: str, original: object, result: object) -> None:
+        self.repairs.append(
+            {"row": row, "column": column, "repair": kind, "original": str(original),
+             "result": str(result)}
+        )
+
+    def report(self) -> ReadReport:
+        return ReadReport(
+            file=self.file,
+            layout=self.layout,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+            sheet=self.sheet,
+            header_row=self.header_row,
+            cells_read=self.read,
+            cells_used=self.used,
+            cells_missing=self.missing_n,
+            cells_dropped=self.dropped_n,
+            cells_invalid=self.invalid,
+            missing=_frame(self.missing, _MISSING_COLS),
+            dropped=_frame(self.dropped, _DROPPED_COLS),
+            repairs=_frame(self.repairs, _REPAIR_COLS),
+            problems=_problems_frame(self.problems),
+            notes=tuple(self.notes),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Cells
+
+
+def _blank(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and math.isnan(cell)
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as the user sees it (integral floats without '.0')."""
+    if type(cell) is str:
+        return cell.strip()
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, (_dt.datetime, _dt.date)):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    status: str  # "number" | "missing" | "invalid"
+    value: float | None = None
+    mark: str = ""
+    repairs: tuple[tuple[str, str], ...] = ()
+    problem: str = ""
+    suggestion: str = ""
+
+
+def _is_missing_mark(text: str) -> bool:
+    return (
+        not text
+        or text.casefold() in MISSING_MARKS
+        or _MISSING_RUN.fullmatch(text) is not None
+    )
+
+
+def _parse_number(cell: object, *, comma_is_ambiguous: bool = False) -> _Parsed:
+    """Parse one value cell; see the module docstring for the rules."""
+    if type(cell) is str:
+        plain = cell.strip()
+        if _NUMBER.fullmatch(plain):  # the common case: a clean number
+            return _Parsed("number", float(plain))
+    if isinstance(cell, bool):
+        return _Parsed("invalid", problem=f"not a number: {cell!r}",
+                       suggestion="type the number")
+    if isinstance(cell, (int, np.integer)):
+        return _Parsed("number", float(cell))
+    if isinstance(cell, (float, np.floating)):
+        if math.isnan(cell):
+            return _Parsed("missing")
+        if math.isinf(cell):
+            return _Parsed("invalid", problem=f"not a finite number: {cell!r}",
+                           suggestion="fix the source value")
+        return _Parsed("number", float(cell))
+    if isinstance(cell, (_dt.datetime, _dt.date, _dt.time)):
+        return _Parsed(
+            "invalid",
+            problem=f"Excel date cell ({_cell_text(cell)}) where a number was expected",
+            suggestion="format the cell as a number in Excel (Format Cells > Number) and "
+            "retype the value",
+        )
+    if cell is None:
+        return _Parsed("missing")
+    original = str(cell)
+    text = original.strip()
+    if _is_missing_mark(text):
+        return _Parsed("missing", mark=text)
+    if text.upper() in _EXCEL_ERRORS:
+        return _Parsed("invalid", problem=f"Excel error value {text!r}",
+                       suggestion="fix the formula in the workbook or type the value")
+    repairs: list[tuple[str, str]] = []
+    stripped = _FOOTNOTE.sub("", text).strip()
+    if stripped != text:
+        repairs.append(("footnote", stripped))
+        text = stripped
+    folded = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
+    if folded != text:
+        kind = "minus_sign" if text.replace("\u2212", "-") == folded else "fullwidth"
+        repairs.append((kind, folded))
+        text = folded
+    if _is_missing_mark(text):
+        return _Parsed("missing", mark=original.strip())
+    if text.endswith("%"):
+        text = text[:-1].strip()
+        repairs.append(("percent", text))
+    if "," in text:
+        if comma_is_ambiguous:
+            return _Parsed(
+                "invalid",
+                problem=f"comma inside a number in a semicolon-delimited file: {original.strip()!r}",
+                suggestion="a comma there may be a decimal comma or a thousands separator; "
+                "save the file with '.' as decimal mark and no thousands separators",
+            )
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+            repairs.append(("thousands", text))
+        else:
+            return _Parsed(
+                "invalid",
+                problem=f"not a number: {original.strip()!r} (misplaced comma)",
+                suggestion="use '.' as decimal mark; commas only as thousands separators "
+                "(1,234.5)",
+            )
+    if _NUMBER.fullmatch(text):
+        return _Parsed("number", float(text), repairs=tuple(repairs))
+    return _Parsed(
+        "invalid",
+        problem=f"not a number: {original.strip()!r}",
+        suggestion="type the number only (no units or words); mark a missing value "
+        "with '—' or leave the cell blank",
+    )
+
+
+@dataclass(frozen=True)
+class _Year:
+    year: int | None
+    repairs: tuple[tuple[str, str], ...] = ()
+    problem: str = ""
+    suggestion: str = ""
+
+
+_YEAR_FIX = "write the year as a whole number such as 2019 (2019年 is fine too)"
+
+
+def _parse_year(cell: object) -> _Year:
+    """Parse a year cell: 2019, '2019', '2019年', 2019.0 (repaired), not 2019.5."""
+    if isinstance(cell, bool) or cell is None or _blank(cell):
+        return _Year(None, problem="year is blank", suggestion=_YEAR_FIX)
+    if isinstance(cell, (_dt.datetime, _dt.date, _dt.time)):
+        return _Year(
+            None,
+            problem=f"Excel date cell ({_cell_text(cell)}) where a year was expected",
+            suggestion="format the cell as a number or text in Excel and type the year "
+            "(2019), not a date",
+        )
+    repairs: list[tuple[str, str]] = []
+    if isinstance(cell, (int, np.integer)):
+        year = int(cell)
+    elif isinstance(cell, (float, np.floating)):
+        if not float(cell).is_integer():
+            return _Year(None, problem=f"year {cell!r} is not a whole number",
+                         suggestion=_YEAR_FIX)
+        year = int(cell)
+        repairs.append(("year_float", str(year)))
+    else:
+        original = str(cell).strip()
+        text = _FOOTNOTE.sub("", original).strip()
+        if text != original:
+            repairs.append(("footnote", text))
+        folded = unicodedata.normalize("NFKC", text).strip()
+        if folded != text:
+            repairs.append(("fullwidth", folded))
+        text = folded
+        if text.endswith("年"):
+            text = text[:-1].strip()
+            repairs.append(("year_suffix", text))
+        if _INT.fullmatch(text):
+            year = int(text)
+        elif _NUMBER.fullmatch(text):
+            number = float(text)
+            if not number.is_integer():
+                return _Year(None, problem=f"year {original!r} is not a whole number",
+                             suggestion=_YEAR_FIX)
+            year = int(number)
+            repairs.append(("year_float", str(year)))
+        else:
+            return _Year(None, problem=f"not a year: {original!r}", suggestion=_YEAR_FIX)
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        return _Year(
+            None,
+            problem=f"year {year} outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}",
+            suggestion="correct the year (a typo, or a date read as a number?)",
+        )
+    return _Year(year, tuple(repairs))
+
+
+def _year_like(cell: object) -> bool:
+    """Does a header cell look like it was meant to be a year (even a broken one)?"""
+    if isinstance(cell, bool) or cell is None:
+        return False
+    if isinstance(cell, (_dt.datetime, _dt.date)):
+        return True
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        return 1900 <= float(cell) <= 2100
+    text = unicodedata.normalize("NFKC", _FOOTNOTE.sub("", str(cell))).strip()
+    return re.fullmatch(r"(19|20)\d\d(\.\d+)?\s*年?(度)?", text) is not None
+
+
+def _header_key(cell: object) -> str:
+    text = unicodedata.normalize("NFKC", _FOOTNOTE.sub("", _cell_text(cell)))
+    return re.sub(r"\s+", "", text).casefold()
+
+
+# ---------------------------------------------------------------------------
+# Labels (province column)
+
+
+@dataclass(frozen=True)
+class _Label:
+    kind: str  # "province" | "national total" | "regional subtotal" | "note" | "unknown" | "blank"
+    code: str | None = None
+    footnote: str | None = None  # the label without its footnote mark, when one was stripped
+    problem: str = ""
+    suggestion: str = ""
+
+
+class _Labels:
+    """Maps row labels to codes (cached per distinct label)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.cache: dict[str, _Label] = {}
+        self._names: dict[tuple, str] = {}
+
+    def __call__(self, cell: object) -> _Label:
+        text = _cell_text(cell)
+        if not text:
+            return _Label("blank")
+        if text not in self.cache:
+            self.cache[text] = self._classify(text)
+        return self.cache[text]
+
+    def _classify(self, text: str) -> _Label:
+        bare = _FOOTNOTE.sub("", text).strip()
+        footnote = bare if bare != text else None
+        key = normalize_name(bare)
+        if key in _NATIONAL:
+            return _Label("national total", footnote=footnote)
+        if key in _REGIONAL:
+            return _Label("regional subtotal", footnote=footnote)
+        try:
+            return _Label("province", self.registry.to_code(bare), footnote=footnote)
+        except UnknownUnitError as exc:
+            hint = str(exc).split("; ", 1)[-1]
+            return _Label(
+                "unknown",
+                problem=f"unknown province name {text!r}",
+                suggestion=f"{hint}; correct the name, or add it as an alias in the registry",
+            )
+
+    def province(self, code: str | None, label: str) -> str:
+        """How messages name the province: 'Shanxi (14), written '山西''."""
+        key = (code, label)
+        if key not in self._names:
+            self._names[key] = _province_text(self.registry, code, label)
+        return self._names[key]
+
+    def is_note(self, cell: object) -> bool:
+        text = unicodedata.normalize("NFKC", _cell_text(cell)).casefold()
+        return text.startswith(_NOTE_PREFIXES)
+
+
+# ---------------------------------------------------------------------------
+# Loading a file into a grid of cells
+
+
+@dataclass
+class _Grid:
+    file: str
+    rows: list[tuple[int, list]]  # (1-based row number, cells); blank rows left out
+    width: int
+    kind: str  # "text" | "xlsx"
+
+    def column_name(self, j: int, label: object) -> str:
+        text = _cell_text(label)
+        if self.kind == "xlsx":
+            from openpyxl.utils import get_column_letter
+
+            letter = get_column_letter(j + 1)
+            return f"{text} ({letter})" if text else letter
+        return text if text else f"#{j + 1}"
+
+
+def _decode(data: bytes, file: str, col: _Collector) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        col.encoding = "utf-8-sig"
+        col.notes.append("encoding: UTF-8 with byte-order mark (BOM)")
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _decode_error(file, exc) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        col.encoding = "utf-16"
+        col.notes.append("encoding: UTF-16 (Excel 'Unicode text')")
+        col.repair(None, None, "encoding", "utf-16", "utf-8")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _decode_error(file, exc) from None
+    try:
+        text = data.decode("utf-8")
+        col.encoding = "utf-8"
+        return text
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _decode_error(file, exc) from None
+    col.encoding = "gb18030"
+    col.notes.append(
+        "encoding: not UTF-8; read as GB18030 (a superset of GBK/GB2312, the usual "
+        "encoding of Chinese Excel CSV exports)"
+    )
+    col.repair(None, None, "encoding", "gb18030", "utf-8")
+    return text
+
+
+def _decode_error(file: str, exc: UnicodeDecodeError) -> DataError:
+    return DataError(
+        Problem(
+            "error",
+            f"cannot decode the file as UTF-8 or GBK/GB18030 (bad byte at position "
+            f"{exc.start})",
+            "save it again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)",
+            file=file,
+        )
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one giving the most consistent field count."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    best, best_score = ",", None
+    for delim in (",", ";", "\t"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        score = (mode > 1, counts.count(mode) / len(counts), mode)
+        if best_score is None or score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _load_text(path: Path, data: bytes, file: str, col: _Collector) -> _Grid:
+    text = _decode(data, file, col)
+    if not text.strip().strip("\ufeff"):
+        raise _empty(file)
+    delimiter = _sniff_delimiter(text)
+    col.delimiter = delimiter
+    if delimiter != ",":
+        name = {";": "semicolon", "\t": "tab"}[delimiter]
+        col.notes.append(f"delimiter: {name} detected")
+        col.repair(None, None, "delimiter", delimiter, ",")
+    rows: list[tuple[int, list]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if record and not all(_blank(c) for c in record):
+                rows.append((start, list(record)))
+    except csv.Error as exc:
+        raise DataError(
+            Problem("error", f"not a readable text table ({exc})",
+                    "export the table again as CSV", file=file, row=previous + 1)
+        ) from None
+    if not rows:
+        raise _empty(file)
+    width = max(len(r) for _, r in rows)
+    return _Grid(file, [(n, r + [None] * (width - len(r))) for n, r in rows], width, "text")
+
+
+def _load_xlsx(path: Path, file: str, sheet, col: _Collector) -> _Grid:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported styles
+            book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise DataError(
+            Problem("error", f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+                    "open it in Excel and save it again as .xlsx, or export CSV", file=file)
+        ) from None
+    names = book.sheetnames
+    if sheet is None:
+        ws = book.worksheets[0]
+        if len(names) > 1:
+            col.notes.append(f"sheet: read the first sheet {ws.title!r} of {names}")
+    elif isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise DataError(
+                Problem("error", f"no sheet number {sheet} (0-based); the workbook has {names}",
+                        "pass sheet= one of the names or 0-based numbers", file=file)
+            )
+        ws = book.worksheets[sheet]
+    else:
+        if str(sheet) not in names:
+            raise DataError(
+                Problem("error", f"no sheet named {sheet!r}; the workbook has {names}",
+                        "pass sheet= one of these names", file=file)
+            )
+        ws = book[str(sheet)]
+    col.sheet = ws.title
+    col.file = file = f"{file}, sheet {ws.title!r}"
+    rows = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = list(values)
+        if not all(_blank(c) for c in cells):
+            rows.append((number, cells))
+    if not rows:
+        raise _empty(file, what="sheet")
+    width = max(len(r) for _, r in rows)
+    return _Grid(file, [(n, r + [None] * (width - len(r))) for n, r in rows], width, "xlsx")
+
+
+def _empty(file: str, what: str = "file") -> DataError:
+    return DataError(
+        Problem("error", f"the {what} is empty (no cells with data)",
+                "check that you exported the right table", file=file)
+    )
+
+
+def _load_grid(path, sheet, col: _Collector) -> _Grid:
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise DataError(
+            Problem("error", "file not found", "check the path and the file name", file=file)
+        )
+    data = path.read_bytes()
+    if not data:
+        raise _empty(file)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            Problem("error", "old Excel .xls format is not supported",
+                    "open it in Excel and save it as .xlsx (or export CSV UTF-8)", file=file)
+        )
+    if data.startswith(b"PK\x03\x04"):
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            col.notes.append(f"file content is an Excel workbook although named {path.name}")
+        return _load_xlsx(path, file, sheet, col)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise DataError(
+            Problem("error", "named .xlsx but not an Excel workbook",
+                    "rename it to .csv if it is text, or save it again from Excel", file=file)
+        )
+    if sheet is not None:
+        col.notes.append(f"sheet={sheet!r} ignored: {path.name} is a text file")
+    return _load_text(path, data, file, col)
+
+
+# ---------------------------------------------------------------------------
+# Shared cell processing
+
+
+class _Rows:
+    """Builds the output records of one file, counting every value cell."""
+
+    def __init__(self, col: _Collector, labels: _Labels, comma_is_ambiguous: bool):
+        self.col = col
+        self.labels = labels
+        self.comma_is_ambiguous = comma_is_ambiguous
+        self.records: list[dict] = []
+        self._cache: dict[tuple[type, object], _Parsed] = {}
+
+    def parse(self, cell: object) -> _Parsed:
+        key = (type(cell), cell if not isinstance(cell, float) or not math.isnan(cell) else "nan")
+        try:
+            hit = self._cache.get(key)
+        except TypeError:  # unhashable: never in a cell, but stay safe
+            hit = None
+        if hit is None:
+            hit = _parse_number(cell, comma_is_ambiguous=self.comma_is_ambiguous)
+            self._cache[key] = hit
+        return hit
+
+    def value(self, cell, *, row, column, code, province, year, indicator, label, extra) -> None:
+        """Account for one value cell of a province row."""
+        col = self.col
+        col.read += 1
+        parsed = self.parse(cell)
+        for kind, result in parsed.repairs:
+            col.repair(row, column, kind, _cell_text(cell), result)
+        if parsed.status == "missing":
+            col.missing_n += 1
+            col.missing.append(
+                {"row": row, "column": column, "code": code, "province": province,
+                 "year": year, "indicator": indicator, "mark": parsed.mark}
+            )
+        elif parsed.status == "invalid":
+            col.invalid += 1
+            col.problem("error", parsed.problem, parsed.suggestion, row=row, column=column,
+                        code=code, province=province, year=year, indicator=indicator)
+        else:
+            col.used += 1
+            self.records.append(
+                {"code": code, "year": year, "indicator": indicator, "value": parsed.value,
+                 **extra, "source_file": col.file, "source_row": row,
+                 "source_column": column, "source_label": label}
+            )
+
+    def drop(self, row: int, label: str, reason: str, cells: int) -> None:
+        self.col.read += cells
+        self.col.dropped_n += cells
+        self.col.dropped.append({"row": row, "label": label, "reason": reason, "cells": cells})
+
+    def invalid(self, cells: int) -> None:
+        self.col.read += cells
+        self.col.invalid += cells
+
+
+def _province_text(registry: Registry, code: str | None, label: str) -> str:
+    if code is None:
+        return repr(label)
+    name = f"{registry.label(code)} ({code})"
+    return name if normalize_name(label) in (normalize_name(registry.label(code)), code) else (
+        f"{name}, written {label!r}"
+    )
+
+
+def _row_label(rows: _Rows, cells: list, row: int, label_col: int, value_cells: list,
+               secondary: list[tuple[int, str]]) -> tuple[str, str | None]:
+    """Classify a row by its label: returns (action, code); action in keep/skip/done."""
+    col, labels = rows.col, rows.labels
+    raw = cells[label_col]
+    text = _cell_text(raw)
+    n_values = len(value_cells)
+    any_value = any(not _blank(c) for c in value_cells)
+    info = labels(raw)
+    if info.kind == "blank":
+        if not any_value:
+            return "skip", None
+        rows.invalid(n_values)
+        col.problem("error", "this row has values but no province name",
+                    "type the province name in the first column, or delete the row",
+                    row=row)
+        return "done", None
+    if info.footnote is not None:
+        col.repair(row, None, "footnote", text, info.footnote)
+    if labels.is_note(raw) and not any_value:
+        rows.drop(row, text, "note line", n_values)
+        return "done", None
+    if info.kind in ("national total", "regional subtotal"):
+        rows.drop(row, text, info.kind, n_values)
+        col.notes.append(f"row {row}: {text!r} dropped ({info.kind}, not a province)")
+        return "done", None
+    if info.kind == "unknown":
+        if not any_value:
+            col.problem("warning", f"row ignored: {text!r} is not a province and has no values",
+                        "delete the row if it is a title or note", row=row, province=repr(text))
+            rows.invalid(n_values)
+            return "done", None
+        rows.invalid(n_values)
+        col.problem("error", info.problem, info.suggestion, row=row, province=repr(text))
+        return "done", None
+    code = info.code
+    for j, name in secondary:
+        other = labels(cells[j])
+        if other.kind == "blank":
+            continue
+        if other.code != code:
+            said = (f"{rows.labels.registry.label(other.code)} ({other.code})"
+                    if other.code else "an unknown province")
+            rows.invalid(n_values)
+            col.problem(
+                "error",
+                f"province columns disagree: {text!r} is "
+                f"{rows.labels.registry.label(code)} ({code}) but column {name!r} says "
+                f"{_cell_text(cells[j])!r}, {said}",
+                "correct one of the two columns (Shanxi 山西 = 14, Shaanxi 陕西 = 61)",
+                row=row, province=repr(text), column=name,
+            )
+            return "done", None
+    return "keep", code
+
+
+# ---------------------------------------------------------------------------
+# Long tables
+
+
+def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
+    registry = registry or default_registry()
+    col = _Collector(str(path), "long")
+    grid = _load_grid(path, sheet, col)
+    file = grid.file
+    header_idx = _long_header(grid, header_rows, file)
+    header_no, header = grid.rows[header_idx]
+    col.header_row = header_no
+    roles: dict[str, int] = {}
+    extras: list[str] = []
+    province_cols: list[int] = []
+    for j, cell in enumerate(header):
+        role = _ALIAS_ROLE.get(_header_key(cell))
+        name = grid.column_name(j, cell)
+        if role in _PROVINCE_ROLES:
+            province_cols.append(j)
+            continue
+        if role is None:
+            if not _blank(cell) or any(not _blank(r[j]) for _, r in grid.rows[header_idx + 1:]):
+                extras.append(name)
+            continue
+        if role in roles:
+            raise DataError(
+                Problem("error", f"columns {grid.column_name(roles[role], header[roles[role]])!r} "
+                        f"and {name!r} both look like the {role} column",
+                        "rename or delete one of them", file=file, row=header_no)
+            )
+        roles[role] = j
+    if province_cols:
+        # 'code' before the name columns; the others are cross-checked.
+        province_cols.sort(key=lambda j: (_ALIAS_ROLE[_header_key(header[j])] != "code", j))
+        roles["code"] = province_cols[0]
+    missing = [r for r in ("code", "year", "indicator", "value") if r not in roles]
+    if missing:
+        found = ", ".join(repr(_cell_text(c)) for c in header if not _blank(c))
+        names = {"code": "code (or province/省份/地区)", "year": "year (or 年份)",
+                 "indicator": "indicator (or 指标)", "value": "value (or 数值)"}
+        looks_wide = sum(_year_like(c) for c in header) >= 2
+        hint = (
+            "this looks like a yearbook table with years as columns: use "
+            "read_wide(path, layout='years', indicator='<series id>')"
+            if looks_wide
+            else "name the columns code (or province/省份/地区), year, indicator, value; for a "
+            "table with indicators as columns use read_wide(path, layout='indicators', year=...)"
+        )
+        raise DataError(
+            Problem("error", f"missing column(s): {', '.join(names[m] for m in missing)}; "
+                    f"found {found}", hint, file=file, row=header_no)
+        )
+    for name in extras:
+        col.problem("warning", f"column {name!r} is not a long-table column; ignored",
+                    "delete it or rename it to unit or source_id if it is one",
+                    row=header_no, column=name)
+        col.notes.append(f"column {name!r} ignored")
+    names = {role: grid.column_name(j, header[j]) for role, j in roles.items()}
+    secondary = [(j, grid.column_name(j, header[j])) for j in province_cols[1:]]
+    body = grid.rows[header_idx + 1:]
+    if not body:
+        raise DataError(Problem("error", f"no data rows below the header (row {header_no})",
+                                "check that you exported the whole table", file=file))
+    rows = _Rows(col, _Labels(registry), comma_is_ambiguous=col.delimiter == ";")
+    years: dict[tuple[type, object], _Year] = {}
+    for row, cells in body:
+        value_cell = cells[roles["value"]]
+        action, code = _row_label(rows, cells, row, roles["code"], [value_cell], secondary)
+        if action != "keep":
+            continue
+        label = _cell_text(cells[roles["code"]])
+        province = rows.labels.province(code, label)
+        year_cell = cells[roles["year"]]
+        key = (type(year_cell), year_cell)
+        parsed_year = years.get(key) or years.setdefault(key, _parse_year(year_cell))
+        indicator = _cell_text(cells[roles["indicator"]])
+        if parsed_year.year is None:
+            rows.invalid(1)
+            col.problem("error", parsed_year.problem, parsed_year.suggestion, row=row,
+                        column=names["year"], code=code, province=province,
+                        indicator=indicator or None)
+            continue
+        for kind, result in parsed_year.repairs:
+            col.repair(row, names["year"], kind, _cell_text(year_cell), result)
+        if not indicator:
+            rows.invalid(1)
+            col.problem("error", "indicator is blank", "fill in the series id", row=row,
+                        column=names["indicator"], code=code, province=province,
+                        year=parsed_year.year)
+            continue
+        extra = {}
+        for role in ("unit", "source_id"):
+            if role in roles:
+                text = _cell_text(cells[roles[role]])
+                extra[role] = text if text else None
+        rows.value(value_cell, row=row, column=names["value"], code=code, province=province,
+                   year=parsed_year.year, indicator=indicator, label=label, extra=extra)
+    extra_cols = [r for r in ("unit", "source_id") if r in roles]
+    return _records_frame(rows.records, extra_cols), col.report()
+
+
+def _long_header(grid: _Grid, header_rows, file: str) -> int:
+    if header_rows is not None:
+        return _header_index(grid, header_rows, file)
+    for i, (_, cells) in enumerate(grid.rows[:30]):
+        roles = {_ALIAS_ROLE.get(_header_key(c)) for c in cells} - {None}
+        if len(roles) >= 2:
+            return i
+    return 0  # no recognisable header: let the missing-column error explain
+
+
+def _header_index(grid: _Grid, header_rows, file: str) -> int:
+    if isinstance(header_rows, bool) or not isinstance(header_rows, (int, np.integer)) or header_rows < 1:
+        raise ValueError(f"header_rows must be a positive whole number, got {header_rows!r}")
+    candidates = [i for i, (n, _) in enumerate(grid.rows) if n <= header_rows]
+    if not candidates:
+        raise DataError(Problem("error", f"rows 1-{header_rows} are empty, so there is no header",
+                                "check header_rows", file=file))
+    return candidates[-1]
+
+
+def _records_frame(records: list[dict], extra_cols: list[str]) -> pd.DataFrame:
+    columns = ["code", "year", "indicator", "value", *extra_cols, *SOURCE_COLUMNS]
+    frame = pd.DataFrame(records, columns=columns)
+    frame["code"] = frame["code"].astype("str")
+    frame["year"] = frame["year"].astype("int64")
+    frame["indicator"] = frame["indicator"].astype("str")
+    frame["value"] = frame["value"].astype("float64")
+    for c in extra_cols + ["source_file", "source_column", "source_label"]:
+        frame[c] = frame[c].astype("str")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    return frame
+
+
+# ---------------------------------------------------------------------------
+# Wide tables
+
+
+def _find_label_column(grid: _Grid, labels: _Labels, rows) -> int:
+    best, best_hits = None, 0
+    for j in range(min(grid.width, 8)):
+        hits = sum(
+            labels(cells[j]).kind in ("province", "national total", "regional subtotal")
+            for _, cells in rows
+            if isinstance(cells[j], str)
+        )
+        if hits > best_hits:
+            best, best_hits = j, hits
+    return best
+
+
+def _read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, source_id=None,
+                    registry=None, sheet=None, header_rows=None):
+    if layout not in ("years", "indicators"):
+        raise ValueError(f"layout must be 'years' or 'indicators', got {layout!r}")
+    if layout == "years" and not indicator:
+        raise ValueError("layout='years' (years as columns) needs indicator='<series id>'")
+    if layout == "indicators":
+        if year is None:
+            raise ValueError("layout='indicators' (indicators as columns) needs year=<year>")
+        parsed = _parse_year(year)
+        if parsed.year is None:
+            raise ValueError(f"year={year!r}: {parsed.problem}")
+        year = parsed.year
+    registry = registry or default_registry()
+    col = _Collector(str(path), layout)
+    grid = _load_grid(path, sheet, col)
+    file = grid.file
+    labels = _Labels(registry)
+
+    if header_rows is not None:
+        header_idx = _header_index(grid, header_rows, file)
+        label_col = _find_label_column(grid, labels, grid.rows[header_idx + 1:])
+        if label_col is None:
+            label_col = 0
+    else:
+        label_col = _find_label_column(grid, labels, grid.rows)
+        if label_col is None:
+            raise DataError(
+                Problem("error", "found no province names (such as 北京 or Beijing) in the "
+                        "first columns", "put province names in the first column; "
+                        "a long table (one value per row) is read with read_long", file=file)
+            )
+        first_data = next(
+            i for i, (_, cells) in enumerate(grid.rows)
+            if labels(cells[label_col]).kind in ("province", "national total", "regional subtotal")
+        )
+        header_idx = _wide_header(grid, layout, label_col, first_data, file)
+    header_no = grid.rows[header_idx][0]
+    col.header_row = header_no
+
+    # Column labels: the lowest non-blank cell at or above the header row.
+    heads = []
+    for j in range(grid.width):
+        head = None
+        for _, cells in grid.rows[: header_idx + 1]:
+            if not _blank(cells[j]):
+                head = cells[j]
+        heads.append(head)
+    body = grid.rows[header_idx + 1:]
+    if not body:
+        raise DataError(Problem("error", f"no data rows below the header (row {header_no})",
+                                "check that you exported the whole table", file=file))
+
+    rows = _Rows(col, labels, comma_is_ambiguous=col.delimiter == ";")
+    value_cols: list[tuple[int, str, int | None, str | None]] = []  # (j, name, year, indicator)
+    secondary: list[tuple[int, str]] = []
+    seen: dict[object, str] = {}
+    bad_cols: list[int] = []
+    for j in range(grid.width):
+        if j == label_col:
+            continue
+        head, name = heads[j], grid.column_name(j, heads[j])
+        cells = [r[j] for _, r in body]
+        numeric = sum(rows.parse(c).status == "number" for c in cells if not _blank(c))
+        filled = sum(not _blank(c) for c in cells)
+        role = _ALIAS_ROLE.get(_header_key(head))
+        if role in _PROVINCE_ROLES:
+            secondary.append((j, name))
+            continue
+        if _blank(head):
+            if filled == 0:
+                continue
+            if numeric:
+                col.problem("error", f"column {name} has {filled} values but no header",
+                            "type the year or indicator name in the header row, or pass "
+                            "header_rows=", row=header_no, column=name)
+                bad_cols.append(j)
+            else:
+                col.problem("warning", f"column {name} has no header and no numbers; ignored",
+                            "delete the column if it is not needed", row=header_no, column=name)
+                col.notes.append(f"column {name} ignored (no header, no numbers)")
+            continue
+        if layout == "years":
+            parsed = _parse_year(head)
+            if parsed.year is None:
+                if _year_like(head) or re.search(r"\d", _cell_text(head)):
+                    col.problem("error", f"column header: {parsed.problem}", parsed.suggestion,
+                                row=header_no, column=name)
+                    bad_cols.append(j)
+                else:
+                    col.problem("warning", f"column {name!r} is not a year; ignored "
+                                f"({filled} non-empty cells)",
+                                "delete it, or read this table with layout='indicators'",
+                                row=header_no, column=name)
+                    col.notes.append(f"column {name!r} ignored (not a year)")
+                continue
+            for kind, result in parsed.repairs:
+                col.repair(header_no, name, kind, _cell_text(head), result)
+            key: object = parsed.year
+            col_year, col_indicator = parsed.year, indicator
+        else:
+            text = _cell_text(head)
+            bare = _FOOTNOTE.sub("", text).strip()
+            if bare != text:
+                col.repair(header_no, name, "footnote", text, bare)
+            if filled and not numeric:
+                col.problem("warning", f"column {name!r} has no numbers ({filled} text cells); "
+                            "ignored", "delete it if it is not an indicator",
+                            row=header_no, column=name)
+                col.notes.append(f"column {name!r} ignored (no numbers)")
+                continue
+            key = bare
+            col_year, col_indicator = year, bare
+        if key in seen:
+            col.problem("error", f"column header {_cell_text(head)!r} appears twice "
+                        f"(columns {seen[key]!r} and {name!r})",
+                        "delete or rename one of the two columns", row=header_no, column=name)
+            bad_cols.append(j)
+            continue
+        seen[key] = name
+        value_cols.append((j, name, col_year, col_indicator))
+
+    units = unit if isinstance(unit, Mapping) else None
+    for row, cells in body:
+        counted = [cells[j] for j, *_ in value_cols] + [cells[j] for j in bad_cols]
+        action, code = _row_label(rows, cells, row, label_col, counted, secondary)
+        if action != "keep":
+            continue
+        label = _cell_text(cells[label_col])
+        province = rows.labels.province(code, label)
+        for j, name, col_year, col_indicator in value_cols:
+            extra = {}
+            if unit is not None:
+                extra["unit"] = units.get(col_indicator) if units is not None else str(unit)
+            if source_id is not None:
+                extra["source_id"] = str(source_id)
+            rows.value(cells[j], row=row, column=name, code=code, province=province,
+                       year=col_year, indicator=col_indicator, label=label, extra=extra)
+        for j in bad_cols:  # cells under an unusable header: counted, not used
+            rows.invalid(1)
+    extra_cols = (["unit"] if unit is not None else []) + (
+        ["source_id"] if source_id is not None else []
+    )
+    return _records_frame(rows.records, extra_cols), col.report()
+
+
+def _wide_header(grid: _Grid, layout: str, label_col: int, first_data: int, file: str) -> int:
+    """Index of the header row among the rows above the first province row."""
+    above = grid.rows[:first_data]
+    if layout == "years":
+        for i, (_, cells) in enumerate(above):
+            yearish = sum(_year_like(c) for j, c in enumerate(cells) if j != label_col)
+            others = [c for j, c in enumerate(cells) if j != label_col and not _blank(c)]
+            if yearish >= min(2, len(others)) and yearish > 0:
+                return i
+        raise DataError(
+            Problem("error", "found no header row with years above the first province row "
+                    f"(row {grid.rows[first_data][0]})",
+                    "put the years (2016, 2017, ... or 2016年) in the row above the data, pass "
+                    "header_rows=<number of rows above the data>, or use layout='indicators'",
+                    file=file)
+        )
+    for i in range(len(above) - 1, -1, -1):
+        cells = above[i][1]
+        others = [c for j, c in enumerate(cells) if j != label_col and not _blank(c)]
+        if others and not any(_parse_number(c).status == "number" for c in others):
+            return i
+    raise DataError(
+        Problem("error", "found no header row with indicator names above the first province row "
+                f"(row {grid.rows[first_data][0]})",
+                "put the indicator names in the row above the data, or pass header_rows=",
+                file=file)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Public readers
+
+
+def _finish(frame: pd.DataFrame, report: ReadReport, *, registry, keep_source: bool):
+    errors = [p for p in report.problem_list() if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    dupes = duplicate_problems(frame, source=report.file, registry=registry or default_registry())
+    if dupes:
+        raise DataError(dupes)
+    warn = [p for p in report.problem_list() if p.severity == "warning"]
+    if warn:
+        warnings.warn(
+            f"{report.file}: " + "; ".join(p.problem for p in warn)
+            + " (see read_*_with_report for details)",
+            DataWarning,
+            stacklevel=3,
+        )
+    out = frame.sort_values(["indicator", "code", "year"], kind="stable").reset_index(drop=True)
+    if not keep_source:
+        out = out.drop(columns=list(SOURCE_COLUMNS))
+    return out
+
+
+def read_long_with_report(
+    path: str | Path,
+    *,
+    registry: Registry | None = None,
+    sheet: str | int | None = None,
+    header_rows: int | None = None,
+    keep_source: bool = False,
+) -> tuple[pd.DataFrame, ReadReport]:
+    """Read a long table and say what was done with every cell.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (any delimiter, UTF-8/GBK/UTF-16) or XLSX.
+    registry : Registry, optional
+        Known provinces; the default registry if omitted.
+    sheet : str or int, optional
+        Worksheet name or 0-based number (XLSX); the first sheet by default.
+    header_rows : int, optional
+        Rows above the data (the last one holds the column names); detected
+        when omitted (the first row naming two of code/province, year,
+        indicator, value).
+    keep_source : bool
+        Keep ``source_file, source_row, source_column, source_label`` so that
+        :func:`gmindex.validation.check_panel` can point at lines of the file.
+
+    Returns
+    -------
+    (pandas.DataFrame, ReadReport)
+        ``code, year, indicator, value`` (plus ``unit``, ``source_id`` when the
+        file has them), sorted by indicator, code, year.
+
+    Raises
+    ------
+    DataError
+        Listing every unusable cell, unknown province and duplicate.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "long.csv"
+    >>> _ = path.write_text("省份,年份,指标,数值\\n山西省,2019,gdp,\\"17,026.7\\"\\n"
+    ...                     "Shaanxi,2019年,gdp,25793.2\\n", encoding="utf-8")
+    >>> df, report = read_long_with_report(path)
+    >>> df
+      code  year indicator    value
+    0   14  2019       gdp  17026.7
+    1   61  2019       gdp  25793.2
+    >>> report.repair_counts()
+    {'thousands': 1, 'year_suffix': 1}
+    """
+    frame, report = _read_long_impl(path, registry=registry, sheet=sheet, header_rows=header_rows)
+    return _finish(frame, report, registry=registry, keep_source=keep_source), report
+
+
+def read_long(
+    path: str | Path,
+    *,
+    registry: Registry | None = None,
+    sheet: str | int | None = None,
+    header_rows: int | None = None,
+    keep_source: bool = False,
+) -> pd.DataFrame:
+    """Read a long table (one value per row) into the long panel.
+
+    The province column may be called code, province, 省份 or 地区 and hold
+    codes or any spelling of the names.  See :func:`read_long_with_report`
+    for the parameters; this variant returns only the data (warnings, such as
+    ignored columns, are issued as :class:`DataWarning`).
+
+    Examples
+    --------
+    >>> from gmindex.datasets import data_dir
+    >>> path = data_dir() / "provinces.csv"
+    >>> read_long(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gmindex.validation.DataError: .../provinces.csv, row 1: missing column(s): year (or 年份), ...
+    """
+    return read_long_with_report(
+        path, registry=registry, sheet=sheet, header_rows=header_rows, keep_source=keep_source
+    )[0]
+
+
+def read_wide_with_report(
+    path: str | Path,
+    *,
+    layout: str = "years",
+    indicator: str | None = None,
+    year: int | None = None,
+    unit: str | Mapping[str, str] | None = None,
+    source_id: str | None = None,
+    registry: Registry | None = None,
+    sheet: str | int | None = None,
+    header_rows: int | None = None,
+    keep_source: bool = False,
+) -> tuple[pd.DataFrame, ReadReport]:
+    """Read a yearbook-style table and say what was done with every cell.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (any delimiter, UTF-8/GBK/UTF-16) or XLSX.
+    layout : {"years", "indicators"}
+        ``"years"``: provinces as rows, years as columns, one indicator
+        (needs ``indicator``).  ``"indicators"``: provinces as rows,
+        indicators as columns, one year (needs ``year``); the column headers
+        become the indicator ids.
+    indicator : str
+        Series id for ``layout="years"``.
+    year : int
+        Year for ``layout="indicators"``.
+    unit : str or mapping, optional
+        Unit of the values (one for all, or per indicator); adds ``unit``.
+    source_id : str, optional
+        Adds a ``source_id`` column.
+    registry : Registry, optional
+    sheet : str or int, optional
+        Worksheet name or 0-based number (XLSX).
+    header_rows : int, optional
+        Number of rows above the data; each column is named by its lowest
+        non-empty cell among them (works with merged title cells).  Detected
+        when omitted: the province column is the one with most known province
+        names; the header is the first row with years above the first
+        province (``"years"``), or the last row without numbers above it
+        (``"indicators"``).
+    keep_source : bool
+        Keep ``source_file, source_row, source_column, source_label``.
+
+    Returns
+    -------
+    (pandas.DataFrame, ReadReport)
+        Long panel ``code, year, indicator, value`` (+ ``unit``,
+        ``source_id``), sorted by indicator, code, year.  Missing cells have no
+        row; they are listed in ``report.missing``.
+
+    Raises
+    ------
+    DataError
+        Listing every unusable cell, unknown province, bad year header and
+        duplicate province.
+    """
+    frame, report = _read_wide_impl(
+        path, layout=layout, indicator=indicator, year=year, unit=unit, source_id=source_id,
+        registry=registry, sheet=sheet, header_rows=header_rows,
+    )
+    return _finish(frame, report, registry=registry, keep_source=keep_source), report
+
+
+def read_wide(
+    path: str | Path,
+    *,
+    layout: str = "years",
+    indicator: str | None = None,
+    year: int | None = None,
+    unit: str | Mapping[str, str] | None = None,
+    source_id: str | None = None,
+    registry: Registry | None = None,
+    sheet: str | int | None = None,
+    header_rows: int | None = None,
+    keep_source: bool = False,
+) -> pd.DataFrame:
+    """Read a yearbook-style table into the long panel.
+
+    See :func:`read_wide_with_report` for the parameters and the rules.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("地区,GDP,R&D强度\\n北京市①,\\"35,371.3\\",6.31%\\n",
+    ...                     encoding="utf-8")
+    >>> read_wide(path, layout="indicators", year=2019)
+      code  year indicator     value
+    0   11  2019       GDP  35371.30
+    1   11  2019     R&D强度      6.31
+    """
+    return read_wide_with_report(
+        path, layout=layout, indicator=indicator, year=year, unit=unit, source_id=source_id,
+        registry=registry, sheet=sheet, header_rows=header_rows, keep_source=keep_source,
+    )[0]
+
+
+def _read_lenient(path, *, layout: str = "long", registry=None, **kwargs):
+    """Read without raising for bad cells: (frame with source columns, report).
+
+    Unusable cells are left out of the frame and listed in ``report.problems``;
+    duplicates are kept (check_panel reports them).  Used by validate_file.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    if layout == "long":
+        return _read_long_impl(path, registry=registry, **kwargs)
+    return _read_wide_impl(path, layout=layout, registry=registry, **kwargs)

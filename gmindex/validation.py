@@ -1,0 +1,880 @@
+"""Check a long panel and report every problem at once.
+
+A problem names where it is (file, row as the user sees it in Excel or a text
+editor, column, province, year, indicator), what is wrong and what to do.
+:func:`check_panel` collects all problems of an in-memory panel;
+:func:`validate_file` adds the problems met while reading files, so that a bad
+file gives a report instead of a traceback.  :class:`DataError` is the one
+exception type for bad data; its message lists the problems in plain words.
+
+Examples
+--------
+>>> import pandas as pd
+>>> panel = pd.DataFrame({
+...     "code": ["11", "11", "99"],
+...     "year": [2019, 2019, 2019],
+...     "indicator": ["gdp_100m_yuan"] * 3,
+...     "value": [35445.1, 35371.3, -1.0],
+... })
+>>> report = check_panel(panel, source="gdp.csv")
+>>> report.ok
+False
+>>> for problem in report.errors["problem"]:
+...     print(problem)
+negative value -1.0 (index 2) where the series cannot be negative
+unknown province code '99' (1 row: index 2)
+duplicate province-year-indicator (conflicting values): index 0 (value 35445.1) and index 1 (value 35371.3)
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gmindex.provinces import Registry, UnknownUnitError, default_registry
+
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "YEAR_RANGE",
+    "DataError",
+    "Problem",
+    "ValidationReport",
+    "check_panel",
+    "panel_schema",
+    "validate_file",
+]
+
+#: Columns of every problems table, in order.
+PROBLEM_COLUMNS = (
+    "severity",
+    "file",
+    "row",
+    "code",
+    "province",
+    "column",
+    "year",
+    "indicator",
+    "problem",
+    "suggestion",
+)
+
+#: Plausible data years (inclusive); anything outside is a typo or a date.
+YEAR_RANGE = (1949, 2100)
+
+#: Columns a reader adds so that problems can point back at the source.
+SOURCE_COLUMNS = ("source_file", "source_row", "source_column", "source_label")
+
+_REQUIRED = ("code", "year", "indicator", "value")
+_SEVERITIES = ("error", "warning")
+# Shanxi and Shaanxi differ by one letter in English and are often swapped.
+_LOOKALIKES = {"14": "61", "61": "14"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with its location, in the user's terms.
+
+    ``row`` is the 1-based line (CSV) or row (Excel) as shown by a text editor
+    or Excel; for an in-memory DataFrame without source rows it is the index
+    label (the message then says ``index`` instead of ``row``).
+    """
+
+    severity: str
+    problem: str
+    suggestion: str = ""
+    file: str | None = None
+    row: int | None = None
+    code: str | None = None
+    province: str | None = None
+    column: str | None = None
+    year: int | None = None
+    indicator: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in _SEVERITIES:
+            raise ValueError(f"severity must be one of {_SEVERITIES}, got {self.severity!r}")
+
+    def location(self) -> str:
+        """Where the problem is, e.g. ``"a.csv, row 7, column '2019', province 'Shanxii'"``."""
+        parts = [self.file] if self.file else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.province:
+            parts.append(f"province {self.province}")
+        if self.year is not None:
+            parts.append(f"year {self.year}")
+        if self.indicator:
+            parts.append(f"indicator {self.indicator!r}")
+        return ", ".join(parts)
+
+    def format(self) -> str:
+        """The problem as one line of plain text."""
+        where = self.location()
+        text = f"{where}: {self.problem}" if where else self.problem
+        if self.suggestion:
+            text += f". Fix: {self.suggestion}"
+        return text
+
+
+def _problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    rows = [{f.name: getattr(p, f.name) for f in fields(Problem)} for p in problems]
+    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    for col in PROBLEM_COLUMNS:
+        if col in ("row", "year"):
+            frame[col] = frame[col].astype("Int64")
+        else:
+            frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _frame_to_problems(frame: pd.DataFrame) -> list[Problem]:
+    out = []
+    for rec in frame.to_dict("records"):
+        clean = {k: (None if _isna(v) else v) for k, v in rec.items()}
+        for key in ("row", "year"):
+            if clean.get(key) is not None:
+                clean[key] = int(clean[key])
+        clean["suggestion"] = clean.get("suggestion") or ""
+        out.append(Problem(**{k: clean.get(k) for k in PROBLEM_COLUMNS}))
+    return out
+
+
+def _isna(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+class DataError(ValueError):
+    """Bad input data: the message says where, what is wrong and what to do.
+
+    Parameters
+    ----------
+    problems : Problem, sequence of Problem, or str
+        The problems found (all of them, not only the first).
+    max_listed : int
+        How many problems the message spells out; all are kept in
+        :attr:`problems`.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+
+    Examples
+    --------
+    >>> err = DataError(Problem("error", "not a number: 'abc'", "type the value",
+    ...                         file="a.csv", row=3, column="2019"))
+    >>> print(err)
+    a.csv, row 3, column '2019': not a number: 'abc'. Fix: type the value
+    """
+
+    def __init__(self, problems: Problem | Sequence[Problem] | str, *, max_listed: int = 10):
+        if isinstance(problems, str):
+            problems = [Problem("error", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = tuple(problems)
+        super().__init__(_format_problems(self.problems, max_listed=max_listed))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a table with :data:`PROBLEM_COLUMNS`."""
+        return _problems_frame(self.problems)
+
+
+def _format_problems(problems: Sequence[Problem], *, max_listed: int) -> str:
+    if len(problems) == 1:
+        return problems[0].format()
+    errors = sum(p.severity == "error" for p in problems)
+    head = f"{len(problems)} problems ({errors} errors)"
+    lines = [head + ":"] + [f"  - {p.format()}" for p in problems[:max_listed]]
+    if len(problems) > max_listed:
+        lines.append(
+            f"  ... and {len(problems) - max_listed} more "
+            "(see the .problems attribute or run validate_file for the full table)"
+        )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All problems found in one or more inputs.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per problem, columns :data:`PROBLEM_COLUMNS`; errors first.
+    source : str
+        What was checked (file names or ``"<data>"``).
+    read_reports : tuple
+        The :class:`gmindex.io.readers.ReadReport` of each file read, if any.
+    """
+
+    problems: pd.DataFrame
+    source: str = "<data>"
+    read_reports: tuple = ()
+
+    @classmethod
+    def from_problems(
+        cls, problems: Iterable[Problem], *, source: str = "<data>", read_reports: tuple = ()
+    ) -> ValidationReport:
+        """Build a report; problems are ordered errors first, then by file and row."""
+        frame = _problems_frame(problems)
+        rank = frame["severity"].map({"error": 0, "warning": 1})
+        frame = (
+            frame.assign(_rank=rank)
+            .sort_values(["_rank", "file", "row"], kind="stable", na_position="last")
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
+        return cls(problems=frame, source=source, read_reports=tuple(read_reports))
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Problems of severity ``error``."""
+        return self.problems[self.problems["severity"] == "error"].reset_index(drop=True)
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """Problems of severity ``warning``."""
+        return self.problems[self.problems["severity"] == "warning"].reset_index(drop=True)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return self.errors.empty
+
+    def raise_if_errors(self) -> ValidationReport:
+        """Raise :class:`DataError` listing every error; return the report otherwise."""
+        if not self.ok:
+            raise DataError(_frame_to_problems(self.errors))
+        return self
+
+    def summary(self, *, max_lines: int | None = 50) -> str:
+        """Plain-text summary: counts, then one block per problem."""
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        lines = [f"{self.source}: {n_err} errors, {n_warn} warnings"]
+        problems = _frame_to_problems(self.problems)
+        shown = problems if max_lines is None else problems[:max_lines]
+        for p in shown:
+            lines.append(f"  {p.severity}: {p.format()}")
+        if len(shown) < len(problems):
+            lines.append(f"  ... and {len(problems) - len(shown)} more (see .to_frame())")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the problems table."""
+        return self.problems.copy()
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+# ---------------------------------------------------------------------------
+# Panel checks
+
+
+def panel_schema(*, codes: Sequence[str], year_range: tuple[int, int] = YEAR_RANGE):
+    """The pandera schema behind the row-level checks of :func:`check_panel`.
+
+    Checks a panel whose ``year`` and ``value`` are already numeric: ``code``
+    in ``codes``, ``year`` within ``year_range`` and ``value`` finite and not
+    negative.  Useful on its own in pipelines that already use pandera.
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+    """
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "code": pa.Column(checks=pa.Check.isin(list(codes)), nullable=False),
+            "year": pa.Column(checks=pa.Check.in_range(*year_range), nullable=True),
+            "value": pa.Column(
+                checks=[
+                    pa.Check(lambda s: ~np.isinf(s), error="finite"),
+                    pa.Check.ge(0),
+                ],
+                nullable=True,
+            ),
+        },
+        strict=False,
+        coerce=False,
+    )
+
+
+def _schema_failures(frame: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Failure cases (column, check, index) of :func:`panel_schema`."""
+    import pandera.errors as pa_errors
+
+    schema = panel_schema(codes=codes)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+        failures = failures[failures["index"].notna()]
+        return failures[["column", "check", "index"]].reset_index(drop=True)
+    return pd.DataFrame({"column": [], "check": [], "index": []})
+
+
+def _spec_series(spec) -> dict[str, object]:
+    if spec is None:
+        return {}
+    return {str(s.id): s for s in getattr(spec, "series", ())}
+
+
+def _norm_unit(unit: object) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(unit)).split()).casefold()
+
+
+def _year_ranges(years: Iterable[int]) -> str:
+    """``[2016, 2017, 2018, 2020]`` -> ``"2016-2018, 2020"``."""
+    years = sorted(set(int(y) for y in years))
+    parts: list[str] = []
+    start = prev = None
+    for y in years + [None]:
+        if start is None:
+            start = prev = y
+        elif y is not None and y == prev + 1:
+            prev = y
+        else:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+            start = prev = y
+    return ", ".join(parts)
+
+
+class _Locator:
+    """Turns a frame's index label into a file name, row number and province text."""
+
+    def __init__(self, frame: pd.DataFrame, source: str, registry: Registry):
+        self.frame = frame
+        self.source = source
+        self.registry = registry
+        self.has_rows = "source_row" in frame.columns
+
+    def file(self, idx) -> str:
+        if "source_file" in self.frame.columns:
+            value = self.frame.at[idx, "source_file"]
+            if not _isna(value):
+                return str(value)
+        return self.source
+
+    def row(self, idx) -> int | None:
+        if self.has_rows:
+            value = self.frame.at[idx, "source_row"]
+            return None if _isna(value) else int(value)
+        return None
+
+    def suffix(self, idx) -> str:
+        """' (index 3)' for in-memory frames, whose rows have no line numbers."""
+        return "" if self.has_rows else f" (index {idx})"
+
+    def where(self, idx) -> str:
+        """Short pointer used inside messages: 'row 7' or 'index 3', with file if mixed."""
+        if self.has_rows:
+            text = f"row {self.row(idx)}"
+        else:
+            text = f"index {idx}"
+        files = self.frame["source_file"].nunique() if "source_file" in self.frame else 1
+        return f"{self.file(idx)} {text}" if files > 1 else text
+
+    def column(self, idx, default: str) -> str:
+        if "source_column" in self.frame.columns:
+            value = self.frame.at[idx, "source_column"]
+            if not _isna(value):
+                return str(value)
+        return default
+
+    def province(self, code: object, idx=None) -> str:
+        label = None
+        if idx is not None and "source_label" in self.frame.columns:
+            raw = self.frame.at[idx, "source_label"]
+            label = None if _isna(raw) else str(raw)
+        if isinstance(code, str) and code in self.registry:
+            name = f"{self.registry.label(code)} ({code})"
+            return name if label is None or label.strip() == code else f"{name}, written {label!r}"
+        return repr(label if label is not None else str(code))
+
+
+def _rows_text(loc: _Locator, idx: Sequence, limit: int = 5) -> str:
+    shown = ", ".join(loc.where(i) for i in idx[:limit])
+    more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
+    return f"{len(idx)} row{'s' if len(idx) != 1 else ''}: {shown}{more}"
+
+
+def _code_strings(values: pd.Series) -> pd.Series:
+    """Codes as text: 11 and 11.0 become '11'; text is stripped."""
+
+    def one(v):
+        if _isna(v):
+            return ""
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v).strip()
+
+    return values.map(one).astype("str")
+
+
+def _fmt_value(value: object) -> str:
+    if isinstance(value, (float, np.floating)) and not math.isnan(value):
+        return repr(float(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def duplicate_problems(
+    frame: pd.DataFrame, *, source: str = "<data>", registry: Registry | None = None
+) -> list[Problem]:
+    """One error per province-year-indicator that occurs more than once.
+
+    The message names every row involved with its value: the user chooses,
+    nothing is overwritten.  Used by :func:`check_panel` and by the readers.
+    """
+    registry = registry or default_registry()
+    loc = _Locator(frame, source, registry)
+    keys = frame[["code", "year", "indicator"]]
+    dup = keys.duplicated(keep=False) & keys.notna().all(axis=1)
+    problems = []
+    if not dup.any():
+        return problems
+    groups = frame[dup].groupby(["indicator", "code", "year"], sort=True, dropna=True)
+    for (indicator, code, year), group in groups:
+        idx = list(group.index)
+        listed = " and ".join(
+            f"{loc.where(i)} ({_label_of(frame, i)}value {_fmt_value(frame.at[i, 'value'])})"
+            for i in idx
+        )
+        suggestion = "keep one row; the reader never picks one for you"
+        other = _LOOKALIKES.get(str(code))
+        if other is not None and other in registry:
+            suggestion = (
+                f"check whether one of them is {registry.label(other)} ({other}, "
+                f"{registry.label(other, 'zh')}): Shanxi (山西, 14) and Shaanxi (陕西, 61) "
+                "are often swapped; otherwise keep one row"
+            )
+        values = frame.loc[idx, "value"]
+        same = "same value" if values.nunique(dropna=False) == 1 else "conflicting values"
+        last = idx[-1]
+        problems.append(
+            Problem(
+                "error",
+                f"duplicate province-year-indicator ({same}): {listed}",
+                suggestion,
+                file=loc.file(last),
+                row=loc.row(last),
+                code=str(code),
+                province=loc.province(str(code)),
+                column=loc.column(last, "value") if "source_label" in frame.columns else None,
+                year=int(year),
+                indicator=str(indicator),
+            )
+        )
+    return problems
+
+
+def _label_of(frame: pd.DataFrame, idx) -> str:
+    """The province as written in the source, followed by ', ' (empty if unknown)."""
+    if "source_label" not in frame.columns or _isna(frame.at[idx, "source_label"]):
+        return ""
+    return f"{str(frame.at[idx, 'source_label'])!r}, "
+
+
+def check_panel(
+    df: pd.DataFrame,
+    *,
+    spec=None,
+    registry: Registry | None = None,
+    years: Iterable[int] | None = None,
+    source: str = "<data>",
+    allow_negative: Iterable[str] = (),
+) -> ValidationReport:
+    """Check a long panel and list every problem found.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Long panel: ``code, year, indicator, value`` and optionally ``unit``,
+        ``source_id``.  Readers can add ``source_file, source_row,
+        source_column, source_label`` (``keep_source=True``) so that problems
+        point at the line of the original file.
+    spec : Spec, optional
+        Anything with ``series`` (objects with ``id``, ``unit``) and ``years``.
+        Enables the unit, unknown-indicator and coverage checks.
+    registry : Registry, optional
+        Known provinces; the default registry if omitted.
+    years : iterable of int, optional
+        Years whose coverage is checked; ``spec.years`` if omitted.
+    source : str
+        Name used for the data when it has no ``source_file`` column.
+    allow_negative : iterable of str
+        Series that may be negative (all default series are non-negative).  A
+        spec series with ``allow_negative = true`` is allowed as well.
+
+    Returns
+    -------
+    ValidationReport
+        Errors: missing columns, unknown province, non-numeric, missing or
+        infinite value, negative value, year not a whole number or outside
+        :data:`YEAR_RANGE`, duplicate province-year-indicator, unit not the
+        spec's.  Warnings: indicator not in the spec, and coverage (a spec
+        series lacking a province or a year; Tibet legitimately lacks several).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"code": ["11", "54"], "year": [2019, 1919],
+    ...                       "indicator": ["x", "x"], "value": [1.0, 2.0]})
+    >>> check_panel(panel).errors["problem"].tolist()
+    ['year 1919 outside 1949-2100 (index 1)']
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"check_panel needs a pandas DataFrame, got {type(df).__name__}")
+    registry = registry or default_registry()
+    problems: list[Problem] = []
+    missing_cols = [c for c in _REQUIRED if c not in df.columns]
+    if missing_cols:
+        problems.append(
+            Problem(
+                "error",
+                f"missing column(s) {', '.join(missing_cols)}; found {', '.join(map(str, df.columns))}",
+                "a long panel needs columns code, year, indicator, value "
+                "(read files with gmindex.io.read_long or read_wide)",
+                file=source,
+            )
+        )
+        return ValidationReport.from_problems(problems, source=source)
+
+    frame = df.copy()
+    loc = _Locator(frame, source, registry)
+    frame["code"] = _code_strings(frame["code"])
+    frame["indicator"] = frame["indicator"].map(lambda v: "" if _isna(v) else str(v).strip())
+
+    # Values and years must be numbers before the schema checks can run.
+    value_num = pd.to_numeric(frame["value"], errors="coerce")
+    bad_value = value_num.isna() & frame["value"].notna() & ~frame["value"].map(_is_nan_float)
+    for idx in frame.index[bad_value]:
+        code = frame.at[idx, "code"]
+        problems.append(
+            Problem(
+                "error",
+                f"not a number: {frame.at[idx, 'value']!r}{loc.suffix(idx)}",
+                "type the number without text; leave missing values out of a long panel",
+                **_where(loc, frame, idx, "value"),
+            )
+        )
+    for idx in frame.index[frame["value"].isna() | frame["value"].map(_is_nan_float)]:
+        problems.append(
+            Problem(
+                "error",
+                f"value is missing (NaN){loc.suffix(idx)}",
+                "a missing value has no row in a long panel: drop the row "
+                "(df.dropna(subset=['value']))",
+                **_where(loc, frame, idx, "value"),
+            )
+        )
+    year_num = pd.to_numeric(frame["year"], errors="coerce")
+    year_bad = year_num.isna() | (year_num.notna() & (year_num % 1 != 0))
+    for idx in frame.index[year_bad]:
+        problems.append(
+            Problem(
+                "error",
+                f"year {frame.at[idx, 'year']!r} is not a whole number{loc.suffix(idx)}",
+                "write the year as 2019, not 2019.5, a date or text",
+                **_where(loc, frame, idx, "year", with_year=False),
+            )
+        )
+    frame["value"] = value_num
+    frame["year"] = year_num.where(~year_bad).astype("Int64")
+
+    # Row-level checks through the pandera schema, grouped into readable problems.
+    allowed = set(map(str, allow_negative)) | {
+        sid for sid, s in _spec_series(spec).items() if getattr(s, "allow_negative", False)
+    }
+    checked = frame[["code", "year", "value", "indicator"]].copy()
+    checked["value"] = checked["value"].where(~checked["indicator"].isin(allowed), 0.0)
+    checked["value"] = checked["value"].fillna(0.0)
+    failures = _schema_failures(checked[["code", "year", "value"]], registry.codes)
+    bad_code_idx: list = []
+    for rec in failures.to_dict("records"):
+        idx = _index_label(frame, rec["index"])
+        column, check = rec["column"], str(rec["check"])
+        if column == "code":
+            bad_code_idx.append(idx)
+        elif column == "year":
+            problems.append(
+                Problem(
+                    "error",
+                    f"year {int(frame.at[idx, 'year'])} outside "
+                    f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}{loc.suffix(idx)}",
+                    "correct the year (a typo, or a date read as a number?)",
+                    **_where(loc, frame, idx, "year", with_year=False),
+                )
+            )
+        elif column == "value" and check == "finite":
+            problems.append(
+                Problem(
+                    "error",
+                    f"value is infinite ({frame.at[idx, 'value']}){loc.suffix(idx)}",
+                    "a ratio with a zero denominator? fix the source value",
+                    **_where(loc, frame, idx, "value"),
+                )
+            )
+        elif column == "value":
+            problems.append(
+                Problem(
+                    "error",
+                    f"negative value {_fmt_value(frame.at[idx, 'value'])}{loc.suffix(idx)} "
+                    "where the series cannot be negative",
+                    "check the sign in the source; if the series can be negative, pass "
+                    f"allow_negative=[{frame.at[idx, 'indicator']!r}]",
+                    **_where(loc, frame, idx, "value"),
+                )
+            )
+    problems.extend(_unknown_code_problems(frame, bad_code_idx, loc, registry))
+
+    valid = frame[frame["code"].isin(registry.codes) & frame["year"].notna()]
+    problems.extend(duplicate_problems(valid, source=source, registry=registry))
+    problems.extend(_spec_problems(frame, spec, loc, registry, years))
+    return ValidationReport.from_problems(problems, source=source)
+
+
+def _is_nan_float(v: object) -> bool:
+    return isinstance(v, (float, np.floating)) and math.isnan(v)
+
+
+def _index_label(frame: pd.DataFrame, idx):
+    # pandera reports index labels; keep ints as Python ints.
+    return int(idx) if isinstance(idx, (np.integer, float)) and float(idx).is_integer() else idx
+
+
+def _where(loc: _Locator, frame: pd.DataFrame, idx, column: str, *, with_year: bool = True) -> dict:
+    code = frame.at[idx, "code"]
+    year = frame.at[idx, "year"]
+    year_int = None
+    if with_year and not _isna(year):
+        try:
+            year_int = int(year) if float(year).is_integer() else None
+        except (TypeError, ValueError):
+            year_int = None
+    indicator = frame.at[idx, "indicator"]
+    return {
+        "file": loc.file(idx),
+        "row": loc.row(idx),
+        "code": code if code in loc.registry else None,
+        "province": loc.province(code, idx),
+        "column": loc.column(idx, column) if column == "value" else column,
+        "year": year_int,
+        "indicator": None if _isna(indicator) or indicator == "" else str(indicator),
+    }
+
+
+def _unknown_code_problems(frame, bad_idx, loc: _Locator, registry: Registry) -> list[Problem]:
+    problems = []
+    if not bad_idx:
+        return problems
+    sub = frame.loc[bad_idx]
+    files = sub.index.map(loc.file)
+    for (file, code), group in sub.groupby([files, "code"], sort=True):
+        idx = list(group.index)
+        try:
+            known = registry.to_code(code) if code else None
+        except UnknownUnitError as exc:
+            known = None
+            hint = str(exc).split("; ", 1)[-1]
+        if known is not None:
+            problem = f"{code!r} is a province name, not a code ({_rows_text(loc, idx)})"
+            hint = (
+                f"use code {known!r} for {registry.label(known)}; read files with "
+                "gmindex.io.read_long, which converts names to codes"
+            )
+        elif not code:
+            problem = f"province code is blank ({_rows_text(loc, idx)})"
+            hint = "fill in the province code"
+        else:
+            problem = f"unknown province code {code!r} ({_rows_text(loc, idx)})"
+            hint = f"use a code from the registry (e.g. '11' for Beijing); {hint}"
+        first = idx[0]
+        problems.append(
+            Problem(
+                "error",
+                problem,
+                hint,
+                file=file,
+                row=loc.row(first),
+                province=repr(code),
+                column="code",
+            )
+        )
+    return problems
+
+
+def _spec_problems(frame, spec, loc: _Locator, registry: Registry, years) -> list[Problem]:
+    problems: list[Problem] = []
+    series = _spec_series(spec)
+    present = list(dict.fromkeys(frame["indicator"]))
+    if series:
+        for indicator in sorted(i for i in present if i not in series):
+            idx = frame.index[frame["indicator"] == indicator]
+            problems.append(
+                Problem(
+                    "warning",
+                    f"indicator {indicator!r} is not a series of the spec "
+                    f"({_rows_text(loc, list(idx))}); it is not used",
+                    "check the spelling against the spec's [[series]] ids, or add it to the spec",
+                    file=loc.file(idx[0]),
+                    row=loc.row(idx[0]),
+                    column="indicator",
+                    indicator=indicator,
+                )
+            )
+    if series and "unit" in frame.columns:
+        units = frame["unit"].map(lambda u: "" if _isna(u) else str(u).strip())
+        for (indicator, unit), group in frame.groupby([frame["indicator"], units], sort=True):
+            expected = getattr(series.get(indicator), "unit", None)
+            if indicator not in series or not expected or not unit:
+                continue
+            if _norm_unit(unit) != _norm_unit(expected):
+                idx = list(group.index)
+                problems.append(
+                    Problem(
+                        "error",
+                        f"unit {unit!r} does not match the spec unit {expected!r} "
+                        f"({_rows_text(loc, idx)})",
+                        "convert the values to the spec unit (and fix the unit column), "
+                        "or correct the spec",
+                        file=loc.file(idx[0]),
+                        row=loc.row(idx[0]),
+                        column="unit",
+                        indicator=indicator,
+                    )
+                )
+    if years is None and spec is not None:
+        years = getattr(spec, "years", None)
+    if years is None:
+        return problems
+    years = sorted(set(int(y) for y in years))
+    wanted = list(series) if series else sorted(i for i in present if i)
+    have = frame[frame["code"].isin(registry.codes) & frame["year"].notna()]
+    for indicator in wanted:
+        sub = have[have["indicator"] == indicator]
+        if sub.empty:
+            problems.append(
+                Problem(
+                    "warning",
+                    f"coverage: series {indicator!r} has no data for "
+                    f"{_year_ranges(years)}",
+                    "add the series, or drop the indicators built from it from the spec",
+                    column="indicator",
+                    indicator=indicator,
+                )
+            )
+            continue
+        got = set(zip(sub["code"], sub["year"].astype(int)))
+        for code in registry.codes:
+            absent = [y for y in years if (code, y) not in got]
+            if absent:
+                problems.append(
+                    Problem(
+                        "warning",
+                        f"coverage: no {indicator} for {registry.label(code)} ({code}) "
+                        f"in {_year_ranges(absent)}",
+                        "expected where the source lacks it (Tibet has no energy data); "
+                        "the index reports units left out; otherwise add the rows",
+                        code=code,
+                        province=f"{registry.label(code)} ({code})",
+                        indicator=indicator,
+                    )
+                )
+    return problems
+
+
+def validate_file(
+    path: str | Path | Sequence[str | Path],
+    *,
+    spec=None,
+    registry: Registry | None = None,
+    layout: str = "long",
+    years: Iterable[int] | None = None,
+    allow_negative: Iterable[str] = (),
+    **reader_kwargs,
+) -> ValidationReport:
+    """Read one or more files and report every problem, reading errors included.
+
+    Parameters
+    ----------
+    path : path or sequence of paths
+        CSV or XLSX files.  Several files are checked together, so a
+        province-year-indicator given in two files is reported as a duplicate.
+    spec : Spec or path, optional
+        The indicator spec (an object, or a TOML path read with
+        ``gmindex.spec.read_spec``).
+    registry : Registry, optional
+    layout : {"long", "years", "indicators"}
+        ``"long"`` uses :func:`gmindex.io.read_long`; the others
+        :func:`gmindex.io.read_wide` with that layout.
+    years : iterable of int, optional
+        Years whose coverage is checked (default ``spec.years``).
+    allow_negative : iterable of str
+        Series that may be negative.
+    **reader_kwargs
+        Passed to the reader (``indicator=``, ``year=``, ``unit=``, ``sheet=``,
+        ``header_rows=``).
+
+    Returns
+    -------
+    ValidationReport
+        Never raises for bad data: a file that cannot be read at all gives
+        error rows in the report.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "energy.csv"
+    >>> _ = path.write_text("地区,2019,2020\\n北京,6733.8,abc\\nShanxii,1.0,2.0\\n", encoding="utf-8")
+    >>> report = validate_file(path, layout="years", indicator="energy")
+    >>> [p.split(":")[0] for p in report.errors["problem"]]
+    ['not a number', "unknown province name 'Shanxii'"]
+    >>> report.errors["suggestion"].iloc[1]  # doctest: +ELLIPSIS
+    "closest known: Shanxi ('shanxi'), ...; correct the name, or add it as an alias..."
+    """
+    from gmindex.io.readers import _read_lenient
+
+    registry = registry or default_registry()
+    if isinstance(spec, (str, Path)):
+        from gmindex.spec import read_spec
+
+        spec = read_spec(spec)
+    paths = [path] if isinstance(path, (str, Path)) else list(path)
+    problems: list[Problem] = []
+    frames, reports = [], []
+    for one in paths:
+        try:
+            frame, report = _read_lenient(one, layout=layout, registry=registry, **reader_kwargs)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(report.problem_list())
+        frames.append(frame)
+        reports.append(report)
+    source = ", ".join(str(p) for p in paths)
+    if frames:
+        panel = pd.concat(frames, ignore_index=True)
+        checked = check_panel(
+            panel,
+            spec=spec,
+            registry=registry,
+            years=years,
+            source=source,
+            allow_negative=allow_negative,
+        )
+        problems.extend(_frame_to_problems(checked.problems))
+    return ValidationReport.from_problems(problems, source=source, read_reports=tuple(reports))
+
