@@ -302,7 +302,8 @@ class BetaEstimate:
         Coefficient of the initial (or lagged) log level, its standard error
         (``cov_type``), statistic, p-value and 95% confidence interval.
     r_squared : float
-        R-squared (within R-squared for the panel model).
+        R-squared; for the panel model, that of the regression on the
+        two-way demeaned data.
     n_obs : int
         Observations used.
     span : float
@@ -736,7 +737,9 @@ def panel_beta_convergence(
         p_value=float(fit.pvalues["ln_lag"]),
         ci_low=float(ci.iloc[0]),
         ci_high=float(ci.iloc[1]),
-        r_squared=float(fit.rsquared_within),
+        # R-squared of the regression on two-way demeaned data (linearmodels'
+        # "within" R-squared ignores the time effects and can be negative).
+        r_squared=float(fit.rsquared),
         n_obs=int(fit.nobs),
         span=1.0,
         speed=speed,

@@ -229,3 +229,33 @@ def test_panel_zeros_and_gaps():
     r = panel_beta_convergence(gap)
     assert r.estimate.n_obs == 12 * 4 - 2
     assert any("missing years" in n for n in r.notes)
+
+
+def test_panel_r_squared_is_that_of_the_demeaned_regression():
+    scores, _ = panel(-0.15, seed=3)
+    rng = np.random.default_rng(8)
+    scores["score"] = scores["score"] * np.exp(rng.normal(0, 0.02, len(scores)))
+    r = panel_beta_convergence(scores)
+    d = r.data
+    dummies = sm.add_constant(pd.concat(
+        [pd.get_dummies(d["code"], drop_first=True, dtype=float),
+         pd.get_dummies(d["year"], drop_first=True, dtype=float).add_prefix("y")], axis=1))
+    ry = sm.OLS(d["growth"], dummies).fit().resid
+    rx = sm.OLS(d["ln_lag"], dummies).fit().resid
+    partial = sm.OLS(ry, rx).fit()
+    assert r.estimate.r_squared == pytest.approx(partial.rsquared, rel=1e-8)
+    assert 0 <= r.estimate.r_squared <= 1
+
+
+def test_default_index_convergence_runs():
+    from gmindex.datasets import load_default_panel, load_default_spec
+    from gmindex.index import build_index
+
+    scores = build_index(load_default_panel(), load_default_spec()).scores
+    sigma = sigma_convergence(scores, scheme="region4")
+    assert len(sigma.by_year) == 5 * 5 and sigma.by_year["cv"].notna().all()
+    beta = beta_convergence(scores, start=2016, end=2020, scheme="region4")
+    assert beta.absolute.n_obs == 30 and beta.conditional.n_obs == 30
+    pooled = panel_beta_convergence(scores)
+    assert (pooled.n_entities, pooled.n_periods) == (30, 4)
+    assert np.isfinite(pooled.estimate.std_error)

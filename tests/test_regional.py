@@ -159,3 +159,36 @@ def test_gradient_check_on_both_schemes(scores):
     assert chk.table["scheme"].tolist() == ["region4"] * 3 + ["region3"] * 3
     assert chk.holds_everywhere
     assert default_registry().region_order("region3") == ("east", "central", "west")
+
+
+# --- the embedded default index ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_scores():
+    from gmindex.datasets import load_default_panel, load_default_spec
+    from gmindex.index import build_index
+
+    panel = load_default_panel()
+    result = build_index(panel, load_default_spec())
+    iva = panel.loc[panel["indicator"] == "industrial_va_100m_yuan", ["code", "year", "value"]]
+    return result.scores, iva.rename(columns={"value": "weight"})
+
+
+def test_default_index_regional_tables(default_scores):
+    scores, iva = default_scores
+    for scheme, regions in (("region4", 4), ("region3", 3)):
+        m = regional_means(scores, scheme=scheme, weights=iva)
+        assert m["region"].nunique() == regions + 1
+        nat = m[m["region"] == "national"]
+        assert nat["n"].tolist() == [30] * 5
+        # national mean is the size-weighted mean of the regional means
+        regional = m[m["region"] != "national"]
+        pooled = (regional["mean"] * regional["n"]).groupby(regional["year"]).sum() / 30
+        assert pooled.to_numpy() == pytest.approx(nat["mean"].to_numpy())
+        chk = gradient_check(m)
+        assert len(chk.table) == 5 and chk.text.count("\n") == 4
+    ranks = rank_table(scores, start=2016, end=2020)
+    assert len(ranks) == 30 and ranks["rank_change"].sum() == 0
+    g = growth(scores)
+    assert len(g) == 30 and g["pct_change"].notna().all()

@@ -230,3 +230,23 @@ def test_dagum_by_year_rejects_missing_scores():
     scores = pd.DataFrame({"code": ["11", "14"], "year": 2016, "score": [0.3, np.nan]})
     with pytest.raises(ValueError, match="missing or infinite"):
         dagum_by_year(scores)
+
+
+def test_default_index_decomposition():
+    from gmindex.datasets import load_default_panel, load_default_spec
+    from gmindex.index import build_index
+
+    scores = build_index(load_default_panel(), load_default_spec()).scores
+    gini_mod = pytest.importorskip("inequality.gini")
+    for scheme in ("region4", "region3"):
+        table = dagum_by_year(scores, scheme=scheme)
+        overall = table[table["level"] == "overall"].pivot(
+            index="year", columns="measure", values="value"
+        )
+        parts = overall[["within", "between_net", "transvariation"]].sum(axis=1)
+        assert parts.to_numpy() == pytest.approx(overall["total"].to_numpy(), rel=1e-12)
+        for year in (2016, 2020):
+            y = scores.loc[scores["year"] == year, "score"].to_numpy()
+            assert overall.loc[year, "total"] == pytest.approx(gini_mod.Gini(y).g)
+        affluence = table[table["measure"] == "affluence"]["value"]
+        assert ((affluence >= 0) & (affluence <= 1)).all()

@@ -110,3 +110,22 @@ def test_theil_by_year_shape_and_values():
     assert groups == ["east", "central", "west", "northeast"]
     f = theil_decomposition([1, 2], ["a", "b"]).to_frame()
     assert set(f["level"]) == {"overall", "group"}
+
+
+def test_default_index_theil_matches_pysal():
+    from gmindex.datasets import load_default_panel, load_default_spec
+    from gmindex.index import build_index
+
+    theil_mod = pytest.importorskip("inequality.theil")
+    scores = build_index(load_default_panel(), load_default_spec()).scores
+    table = theil_by_year(scores, scheme="region4")
+    overall = table[table["level"] == "overall"].pivot(
+        index="year", columns="measure", values="value"
+    )
+    from gmindex.regional import add_region
+
+    for year in (2016, 2020):
+        block = add_region(scores[scores["year"] == year])
+        pysal = theil_mod.TheilD(block["score"].to_numpy(), block["region"].to_numpy())
+        assert overall.loc[year, "total"] == pytest.approx(float(np.ravel(pysal.T)[0]))
+        assert overall.loc[year, "between"] == pytest.approx(float(np.ravel(pysal.bg)[0]))
