@@ -376,7 +376,11 @@ class BetaResult:
 
     @property
     def span(self) -> int:
+        """Years between start and end (``T``)."""
         return self.end - self.start
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False, float_format="{:.4f}".format)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per model with the scalar results."""

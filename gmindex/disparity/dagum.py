@@ -136,6 +136,18 @@ class DagumResult:
         out["value"] = out["value"].astype(float)
         return out
 
+    def _repr_html_(self) -> str:
+        overall = pd.DataFrame(
+            {"value": [self.total, self.within, self.between_net, self.transvariation]},
+            index=["total", "within", "between_net", "transvariation"],
+        )
+        overall["share"] = [1.0 if self.total > 0 else np.nan, *self.shares.to_numpy()]
+        return (
+            "<b>Dagum Gini decomposition</b>"
+            + overall.to_html(float_format="{:.4f}".format)
+            + self.between_pairs.to_html(index=False, float_format="{:.4f}".format)
+        )
+
     def __repr__(self) -> str:
         return (
             f"DagumResult(total={self.total:.4f}, within={self.within:.4f}, "

@@ -144,6 +144,13 @@ class TheilResult:
         out["value"] = out["value"].astype(float)
         return out
 
+    def _repr_html_(self) -> str:
+        return (
+            f"<b>Theil T = {self.total:.4f}</b> (between {self.between:.4f}, "
+            f"within {self.within:.4f}; {self.n_zero} zero value(s))"
+            + self.groups.to_html(float_format="{:.4f}".format)
+        )
+
     def __repr__(self) -> str:
         return (
             f"TheilResult(total={self.total:.4f}, between={self.between:.4f}, "

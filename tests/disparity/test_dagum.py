@@ -250,3 +250,9 @@ def test_default_index_decomposition():
             assert overall.loc[year, "total"] == pytest.approx(gini_mod.Gini(y).g)
         affluence = table[table["measure"] == "affluence"]["value"]
         assert ((affluence >= 0) & (affluence <= 1)).all()
+
+
+def test_reprs_are_short():
+    r = dagum_gini([1, 5, 3, 7], ["a", "a", "b", "b"])
+    assert repr(r).startswith("DagumResult(total=0.3125")
+    assert "<table" in r._repr_html_()
