@@ -130,7 +130,8 @@ def apply_missing_rule(
     if cells.empty:
         return MissingOutcome(matrix, **out)
     # Units without a single value cannot be imputed or kept under any rule.
-    empty_units = [c for c, g in matrix.groupby(level="code") if g.isna().all().all()]
+    all_missing = matrix.isna().all(axis=1).groupby(level="code", sort=True).all()
+    empty_units = all_missing.index[all_missing.to_numpy()].tolist()
     dropped_units = {c: "no data for any indicator" for c in empty_units}
     work = matrix.drop(index=empty_units, level="code")
     rest = cells[~cells["code"].isin(empty_units)]
