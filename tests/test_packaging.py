@@ -1,0 +1,37 @@
+"""The set-up files agree with each other: pyproject, environment.yml, README and CI."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names(reqs):
+    return {re.split(r"[<>=!~ \[]", r.strip(), maxsplit=1)[0].lower() for r in reqs}
+
+
+def test_environment_yml_lists_the_same_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    env = (ROOT / "environment.yml").read_text()
+    listed = set()
+    for line in env.splitlines():
+        m = re.match(r"^\s*-\s+([A-Za-z0-9_.\-]+)\s*(>=|$)", line)
+        if m:
+            listed.add(m.group(1).lower())
+    assert wanted - listed == set(), f"missing from environment.yml: {sorted(wanted - listed)}"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 tasks.py test" in readme
+    assert "python3 tasks.py reproduce" in readme
+    assert re.search(r"^python3 tasks.py test\s*$", ci, flags=re.M)
+
+
+def test_lower_bounds_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for req in project["dependencies"]:
+        assert ">=" in req, f"{req} has no lower bound"
