@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -125,14 +125,14 @@ class Problem:
 
 
 def _problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    rows = [{f.name: getattr(p, f.name) for f in fields(Problem)} for p in problems]
-    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
-    for col in PROBLEM_COLUMNS:
-        if col in ("row", "year"):
-            frame[col] = frame[col].astype("Int64")
-        else:
-            frame[col] = frame[col].astype("str")
-    return frame
+    problems = list(problems)
+    return pd.DataFrame(
+        {
+            col: pd.array([getattr(p, col) for p in problems],
+                          dtype="Int64" if col in ("row", "year") else "str")
+            for col in PROBLEM_COLUMNS
+        }
+    )
 
 
 def _frame_to_problems(frame: pd.DataFrame) -> list[Problem]:
@@ -405,10 +405,12 @@ class _Locator:
         return repr(label if label is not None else str(code))
 
 
-def _rows_text(loc: _Locator, idx: Sequence, limit: int = 5) -> str:
-    shown = ", ".join(loc.where(i) for i in idx[:limit])
-    more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
-    return f"{len(idx)} row{'s' if len(idx) != 1 else ''}: {shown}{more}"
+def _rows_text(loc: _Locator, idx: Sequence, limit: int = 3) -> str:
+    """'2 rows: row 5, row 9' or '300 rows, first: row 2'."""
+    count = f"{len(idx)} row{'s' if len(idx) != 1 else ''}"
+    if len(idx) > limit:
+        return f"{count}, first: {loc.where(idx[0])}"
+    return f"{count}: {', '.join(loc.where(i) for i in idx)}"
 
 
 def _code_strings(values: pd.Series) -> pd.Series:
@@ -436,22 +438,35 @@ def duplicate_problems(
     """One error per province-year-indicator that occurs more than once.
 
     The message names every row involved with its value: the user chooses,
-    nothing is overwritten.  Used by :func:`check_panel` and by the readers.
+    nothing is overwritten.  When the same rows collide in several years (a
+    province written twice in a yearbook table) they make one problem that
+    lists the years.  Used by :func:`check_panel` and by the readers.
     """
     registry = registry or default_registry()
     loc = _Locator(frame, source, registry)
     keys = frame[["code", "year", "indicator"]]
     dup = keys.duplicated(keep=False) & keys.notna().all(axis=1)
-    problems = []
+    problems: list[Problem] = []
     if not dup.any():
         return problems
+    clusters: dict[tuple, list] = {}
     groups = frame[dup].groupby(["indicator", "code", "year"], sort=True, dropna=True)
     for (indicator, code, year), group in groups:
         idx = list(group.index)
+        rows = tuple(loc.where(i) for i in idx)
+        clusters.setdefault((indicator, code, rows), []).append((int(year), idx))
+    for (indicator, code, rows), members in clusters.items():
+        years = [y for y, _ in members]
+        conflict = any(frame.loc[idx, "value"].nunique(dropna=False) > 1 for _, idx in members)
+        same = "conflicting values" if conflict else "same value"
+        word = "value" if len(members) == 1 else "values"
         listed = " and ".join(
-            f"{loc.where(i)} ({_label_of(frame, i)}value {_fmt_value(frame.at[i, 'value'])})"
-            for i in idx
+            f"{where} ({_label_of(frame, members[0][1][k])}{word} "
+            + ", ".join(_fmt_value(frame.at[idx[k], "value"]) for _, idx in members)
+            + ")"
+            for k, where in enumerate(rows)
         )
+        when = "" if len(years) == 1 else f" in {_year_ranges(years)}"
         suggestion = "keep one row; the reader never picks one for you"
         other = _LOOKALIKES.get(str(code))
         if other is not None and other in registry:
@@ -460,20 +475,17 @@ def duplicate_problems(
                 f"{registry.label(other, 'zh')}): Shanxi (山西, 14) and Shaanxi (陕西, 61) "
                 "are often swapped; otherwise keep one row"
             )
-        values = frame.loc[idx, "value"]
-        same = "same value" if values.nunique(dropna=False) == 1 else "conflicting values"
-        last = idx[-1]
+        last = members[0][1][-1]
         problems.append(
             Problem(
                 "error",
-                f"duplicate province-year-indicator ({same}): {listed}",
+                f"duplicate province-year-indicator{when} ({same}): {listed}",
                 suggestion,
                 file=loc.file(last),
                 row=loc.row(last),
                 code=str(code),
                 province=loc.province(str(code)),
-                column=loc.column(last, "value") if "source_label" in frame.columns else None,
-                year=int(year),
+                year=years[0] if len(years) == 1 else None,
                 indicator=str(indicator),
             )
         )

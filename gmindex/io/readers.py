@@ -162,13 +162,13 @@ class DataWarning(UserWarning):
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns))
-    for col in columns:
-        if col in ("row", "year", "cells"):
-            frame[col] = frame[col].astype("Int64")
-        else:
-            frame[col] = frame[col].astype("str")
-    return frame
+    return pd.DataFrame(
+        {
+            col: pd.array([r.get(col) for r in rows],
+                          dtype="Int64" if col in ("row", "year", "cells") else "str")
+            for col in columns
+        }
+    )
 
 
 _MISSING_COLS = ("row", "column", "code", "province", "year", "indicator", "mark")
@@ -345,7 +345,9 @@ def _cell_text(cell: object) -> str:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    if isinstance(cell, (_dt.datetime, _dt.date)):
+    if isinstance(cell, _dt.datetime) and cell.time() == _dt.time(0):
+        return cell.date().isoformat()
+    if isinstance(cell, (_dt.datetime, _dt.date, _dt.time)):
         return cell.isoformat()
     return str(cell).strip()
 
@@ -571,6 +573,23 @@ class _Labels:
                 problem=f"unknown province name {text!r}",
                 suggestion=f"{hint}; correct the name, or add it as an alias in the registry",
             )
+
+    def known(self, cell: object) -> bool:
+        """Quick test used to find the province column: a province or an aggregate?"""
+        text = _cell_text(cell)
+        if not text:
+            return False
+        if text in self.cache:
+            return self.cache[text].kind not in ("unknown", "blank")
+        key = normalize_name(_FOOTNOTE.sub("", text).strip())
+        if key in _NATIONAL or key in _REGIONAL:
+            return True
+        # The registry's own lookup table: a miss there would make to_code compute
+        # spelling suggestions, which is slow for the hundreds of numeric cells.
+        lookup = getattr(self.registry, "_lookup", None)
+        if lookup is not None:
+            return key in lookup
+        return self(cell).kind not in ("unknown", "blank")
 
     def province(self, code: str | None, label: str) -> str:
         """How messages name the province: 'Shanxi (14), written '山西''."""
@@ -868,6 +887,7 @@ def _row_label(rows: _Rows, cells: list, row: int, label_col: int, value_cells: 
         col.repair(row, None, "footnote", text, info.footnote)
     if labels.is_note(raw) and not any_value:
         rows.drop(row, text, "note line", n_values)
+        col.notes.append(f"row {row}: note line dropped ({text[:20]!r})")
         return "done", None
     if info.kind in ("national total", "regional subtotal"):
         rows.drop(row, text, info.kind, n_values)
@@ -1045,11 +1065,7 @@ def _records_frame(records: list[dict], extra_cols: list[str]) -> pd.DataFrame:
 def _find_label_column(grid: _Grid, labels: _Labels, rows) -> int:
     best, best_hits = None, 0
     for j in range(min(grid.width, 8)):
-        hits = sum(
-            labels(cells[j]).kind in ("province", "national total", "regional subtotal")
-            for _, cells in rows
-            if isinstance(cells[j], str)
-        )
+        hits = sum(labels.known(cells[j]) for _, cells in rows if isinstance(cells[j], str))
         if hits > best_hits:
             best, best_hits = j, hits
     return best
@@ -1089,7 +1105,7 @@ def _read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, sourc
             )
         first_data = next(
             i for i, (_, cells) in enumerate(grid.rows)
-            if labels(cells[label_col]).kind in ("province", "national total", "regional subtotal")
+            if isinstance(cells[label_col], str) and labels.known(cells[label_col])
         )
         header_idx = _wide_header(grid, layout, label_col, first_data, file)
     header_no = grid.rows[header_idx][0]
@@ -1160,7 +1176,8 @@ def _read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, sourc
             bare = _FOOTNOTE.sub("", text).strip()
             if bare != text:
                 col.repair(header_no, name, "footnote", text, bare)
-            if filled and not numeric:
+            digits = sum(bool(re.search(r"\d", _cell_text(c))) for c in cells if not _blank(c))
+            if filled and not numeric and digits * 2 <= filled:
                 col.problem("warning", f"column {name!r} has no numbers ({filled} text cells); "
                             "ignored", "delete it if it is not an indicator",
                             row=header_no, column=name)
