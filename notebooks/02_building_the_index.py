@@ -1,0 +1,459 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 Building the index (熵值法 green manufacturing index)
+#
+# This notebook builds the green manufacturing index (绿色制造指数) step by step with the
+# entropy method (熵值法):
+#
+# 1. the indicator system (指标体系): indicators, pillars, directions, units;
+# 2. min-max normalisation (标准化) over the pooled panel;
+# 3. entropy weights (熵权): shares p, entropy e_j, divergence d_j = 1 - e_j, weights w_j;
+# 4. scores and ranks 2016-2020;
+# 5. choices that matter: pooled vs per-year weights, weighted sum vs entropy-TOPSIS,
+#    and what to do when one indicator takes too much of the weight.
+#
+# The engine is `gmindex.index.build_index`; every option is recorded in the result's log.
+
+# %% tags=["parameters"]
+data_path = None  # path to your long panel; None: the embedded default (data/panel.csv)
+spec_path = None  # path to your spec TOML; None: the default (data/spec.toml)
+years = None  # list of years; None: the spec's years (2016-2020)
+scheme = "region4"  # region scheme: "region4" (NBS four regions) or "region3" (three belts)
+results_dir = "../results"
+figures_dir = "../figures"
+quick = False  # True: fewer Monte Carlo draws and bootstrap reps (for tests)
+
+# %%
+import textwrap
+import warnings
+from dataclasses import asdict
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from scipy.special import xlogy
+
+import gmindex
+from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.index import build_index
+from gmindex.io.readers import read_long
+from gmindex.io.writers import save_figure, write_table
+from gmindex.maps import use_cjk_font
+from gmindex.provinces import default_registry
+from gmindex.regional import add_region, rank_table
+from gmindex.spec import read_spec
+from gmindex.weights import ConstantIndicatorWarning, entropy_weights
+
+pd.set_option("display.width", 160)
+pd.set_option("display.max_colwidth", 80)
+# Chinese characters in figure labels (units such as 亿元) need a CJK font.
+plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+registry = default_registry()
+panel = read_long(data_path) if data_path else load_default_panel()
+spec = read_spec(spec_path) if spec_path else load_default_spec()
+results = Path(results_dir)
+figures = Path(figures_dir)
+res = build_index(panel, spec, registry=registry, years=years)
+years = res.options["years"]
+print(f"gmindex {gmindex.__version__}")
+res
+
+# %% [markdown]
+# ## 1. The indicator system (指标体系)
+#
+# Each indicator is a ratio built from raw series, `value = scale * numerator / denominator`.
+# *Benefit* indicators (正向指标) raise the index, *cost* indicators (负向指标) lower it. The
+# spec (`data/spec.toml`) also records the unit, the source and why the indicator is there.
+
+# %%
+pillar_names = {p.id: p.name_en for p in spec.pillars}
+pillar_names_zh = {p.id: p.name_zh for p in spec.pillars}
+system = pd.DataFrame([asdict(ind) for ind in spec.indicators])
+system.insert(2, "pillar_name", system["pillar"].map(pillar_names))
+system.insert(3, "pillar_name_zh", system["pillar"].map(pillar_names_zh))
+system = system[["id", "name_en", "name_zh", "pillar", "pillar_name", "pillar_name_zh",
+                 "direction", "numerator", "denominator", "scale", "unit", "source"]]
+write_table(system, results / "tab_indicator_system", formats=("csv", "xlsx"))
+system[["id", "name_zh", "pillar_name", "direction", "unit"]]
+
+# %% [markdown]
+# Descriptive statistics of the indicators over the province-years used (the raw ratios,
+# before normalisation). A large coefficient of variation or a long right tail (max far above
+# the 75th percentile) is what entropy weighting rewards, as section 3 shows.
+
+# %%
+wide_raw = res.indicators.pivot(index=["code", "year"], columns="indicator", values="value")
+wide_raw = wide_raw[[i for i in spec.indicator_ids if i in wide_raw.columns]]
+desc = wide_raw.describe().T
+desc["cv"] = desc["std"] / desc["mean"]
+desc["max_over_median"] = desc["max"] / desc["50%"]
+desc.insert(0, "unit", [spec.indicator(i).unit for i in desc.index])
+write_table(desc.reset_index(), results / "tab_indicator_descriptives", formats=("csv", "xlsx"))
+desc.round(3)
+
+# %% [markdown]
+# ## 2. Normalisation (标准化)
+#
+# Min-max over the pooled panel (all provinces and years together), so that a province's score
+# can rise over time:
+#
+# - benefit: z = (x - min) / (max - min)
+# - cost: z = (max - x) / (max - min)
+#
+# The bounds (goalposts) per indicator:
+
+# %%
+goalposts = res.goalposts.assign(direction=lambda d: d["indicator"].map(spec.directions()))
+goalposts
+
+# %% [markdown]
+# Three provinces in the last year, raw and normalised (1 = best value in the panel,
+# 0 = worst):
+
+# %%
+last = years[-1]
+wide_z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+wide_z = wide_z[wide_raw.columns]
+show_codes = [c for c in ("11", "41", "62") if c in wide_z.index.get_level_values("code")]
+example = pd.concat(
+    {"raw": wide_raw.loc[(show_codes, last), :], "normalised": wide_z.loc[(show_codes, last), :]},
+    names=["stage"],
+)
+example.rename(index=registry.labels("en"), level="code").round(3)
+
+# %% [markdown]
+# ## 3. Entropy weights (熵权), step by step
+#
+# With n province-years in the reference set (all of them, pooled):
+#
+# - share of each observation: p_ij = z_ij / sum_i z_ij
+# - entropy: e_j = -(1 / ln n) sum_i p_ij ln p_ij, with 0 ln 0 = 0
+# - divergence (差异系数): d_j = 1 - e_j
+# - weight: w_j = d_j / sum_j d_j
+#
+# The shares for the first rows (each column sums to 1 over all rows):
+
+# %%
+p = wide_z / wide_z.sum()
+print(f"n = {len(p)} province-years; column sums of p: {p.sum().round(12).unique()}")
+p.head()
+
+# %% [markdown]
+# The entropy, divergence and weight by hand from these shares, next to what the package
+# computed (`gmindex.weights.entropy_weights`, used inside `build_index`):
+
+# %%
+e_hand = -xlogy(p, p).sum() / np.log(len(p))
+d_hand = 1 - e_hand
+w_hand = d_hand / d_hand.sum()
+ew = entropy_weights(wide_z.to_numpy(), labels=list(wide_z.columns))
+steps = pd.DataFrame({"e_j (by hand)": e_hand, "d_j (by hand)": d_hand, "w_j (by hand)": w_hand,
+                      "w_j (package)": ew.weights}, index=wide_z.columns)
+if res.options["weighting"] == "entropy" and res.options["hierarchy"] == "flat":
+    steps["w_j (index)"] = res.weights.set_index("indicator")["weight"]
+print("by hand and package agree:", bool(np.allclose(steps["w_j (by hand)"], ew.weights)))
+steps.round(4)
+
+# %% [markdown]
+# The weights, by pillar (the dashed line is the share above which the spec flags an
+# indicator, `flag_weight_share`):
+
+# %%
+weights = res.weights.copy()
+weights["name"] = weights["indicator"].map({i.id: i.name_en for i in spec.indicators})
+write_table(weights, results / "tab_weights_entropy", formats=("csv", "xlsx"))
+order = weights.sort_values("weight")
+palette = dict(zip(spec.pillar_ids, sns.color_palette("colorblind", len(spec.pillar_ids))))
+fig, ax = plt.subplots(figsize=(9, 0.5 * len(order) + 1.4))
+ax.barh([textwrap.fill(n, 40) for n in order["name"]], order["weight"],
+        color=[palette[p] for p in order["pillar"]])
+for y, (w, flagged) in enumerate(zip(order["weight"], order["flagged"])):
+    ax.text(w + 0.004, y, f"{w:.1%}" + ("  flagged" if flagged else ""), va="center", fontsize=8)
+ax.axvline(spec.flag_weight_share, color="0.3", ls="--", lw=0.8)
+handles = [plt.Rectangle((0, 0), 1, 1, color=palette[p]) for p in spec.pillar_ids]
+ax.legend(handles, [pillar_names[p] for p in spec.pillar_ids], fontsize=7, loc="upper left",
+          bbox_to_anchor=(1.0, 1.0), title="pillar", title_fontsize=8, frameon=False)
+ax.set_xlabel("entropy weight (share of the index)")
+ax.set_xlim(0, max(order["weight"].max() * 1.35, spec.flag_weight_share * 1.1))
+ax.set_title("Entropy weights (pooled, all years); dashed: flag share", loc="left")
+ax.tick_params(axis="y", labelsize=8)
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / "fig_weights_bar", formats=("png", "pdf"))
+plt.show()
+
+# %%
+by_pillar = weights.groupby("pillar", sort=False)["weight"].sum().rename("weight").to_frame()
+by_pillar.insert(0, "pillar_name", by_pillar.index.map(pillar_names))
+for row in weights[weights["flagged"]].itertuples():
+    print(f"FLAGGED: {row.indicator} takes {row.weight:.1%} of the weight "
+          f"(above {spec.flag_weight_share:.0%})")
+by_pillar.round(4)
+
+# %% [markdown]
+# ## 4. Scores and ranks
+#
+# The score is the weighted sum of the normalised indicators, S = sum_j w_j z_j, in [0, 1]
+# (multiply by 100 for a 0-100 scale). Rank 1 is the highest score in its year.
+# The table is sorted by the rank in the last year; `rank_change` > 0 means the province
+# moved up.
+
+# %%
+ranks = rank_table(res.scores, start=years[0], end=years[-1], registry=registry)
+write_table(ranks, results / "tab_scores_ranks", formats=("csv", "xlsx"))
+ranks.round(4)
+
+# %% [markdown]
+# Scores in the first and last year, provinces sorted by the last year's score
+# (colour = region, NBS four-region scheme):
+
+# %%
+first = years[0]
+wide_s = res.scores.pivot(index="code", columns="year", values="score").sort_values(last)
+regions = registry.regions("region4")
+region_colors = dict(zip(registry.region_order("region4"),
+                         sns.color_palette("colorblind", 4)))
+fig, ax = plt.subplots(figsize=(6.5, 0.24 * len(wide_s) + 1.2))
+ypos = np.arange(len(wide_s))
+ax.hlines(ypos, wide_s[first], wide_s[last], color="0.75", lw=1.5)
+ax.scatter(wide_s[first], ypos, color="white", edgecolor="0.4", s=22, zorder=3, label=str(first))
+ax.scatter(wide_s[last], ypos, color=[region_colors[regions[c]] for c in wide_s.index], s=26,
+           zorder=3, label=str(last))
+ax.set_yticks(ypos, [registry.label(c) for c in wide_s.index], fontsize=7)
+for region, color in region_colors.items():
+    ax.scatter([], [], color=color, s=26, label=f"{last}, {region}")
+handles, labels = ax.get_legend_handles_labels()
+ax.legend(handles[:1] + handles[2:], labels[:1] + labels[2:], fontsize=7, loc="lower right",
+          frameon=False)
+ax.set_xlabel("index score (0-1)")
+ax.set_title(f"Green manufacturing index, {first} (open) and {last} (filled)")
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / "fig_scores_first_last", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# What makes up each province's score in the last year: the contribution of each pillar
+# (weight times normalised value, summed within the pillar). Contributions add up to the score.
+
+# %%
+contrib = res.pillar_scores[res.pillar_scores["year"] == last].pivot(
+    index="code", columns="pillar", values="contribution")
+contrib = contrib.loc[wide_s.index, [p for p in spec.pillar_ids if p in contrib.columns]]
+fig, ax = plt.subplots(figsize=(7, 0.24 * len(contrib) + 1.4))
+left = np.zeros(len(contrib))
+for pillar in contrib.columns:
+    ax.barh(ypos, contrib[pillar], left=left, color=palette[pillar], label=pillar_names[pillar],
+            height=0.75)
+    left += contrib[pillar].to_numpy()
+ax.set_yticks(ypos, [registry.label(c) for c in contrib.index], fontsize=7)
+ax.legend(fontsize=7, loc="lower right", frameon=False, title="pillar", title_fontsize=8)
+ax.set_xlabel("contribution to the index score")
+ax.set_title(f"Pillar contributions to the score, {last}")
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / f"fig_pillar_contributions_{last}", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# ## 5. Choices that matter
+#
+# ### 5a. Pooled vs per-year weights
+#
+# Pooled weights (the default) use one weight vector for all years, so scores compare across
+# years. Per-year weights (`weighting="entropy_per_year"`) recompute the entropy weights from
+# each year's cross-section: the weights then move from year to year, and a change in a
+# province's score mixes a change in its data with a change in the weights. An indicator that
+# is constant in a year (e.g. the green-factory count in 2016, zero everywhere before the
+# first MIIT list) gets weight 0 in that year, with a warning.
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always", ConstantIndicatorWarning)
+    per_year = res.replay(weighting="entropy_per_year")
+for w in caught:
+    if issubclass(w.category, ConstantIndicatorWarning):
+        print("warning:", w.message)
+py_weights = per_year.weights.pivot(index="indicator", columns="year", values="weight")
+py_weights = py_weights.loc[list(wide_z.columns)]
+py_weights["pooled"] = res.weights.set_index("indicator")["weight"]
+write_table(py_weights.reset_index(), results / "tab_weights_per_year", formats=("csv", "xlsx"))
+py_weights.round(3)
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.8))
+yr = [c for c in py_weights.columns if c != "pooled"]
+for k, (ind, row) in enumerate(py_weights.iterrows()):
+    color = sns.color_palette("tab10", len(py_weights))[k]
+    ax.plot(yr, row[yr], marker="o", ms=4, color=color, label=ind)
+    ax.axhline(row["pooled"], color=color, lw=0.8, ls=":")
+ax.set_xticks(yr)
+ax.set_ylabel("weight")
+ax.set_title("Per-year entropy weights (lines) and pooled weights (dotted)")
+ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / "fig_weights_per_year", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# ### 5b. Variants of the index and how far they agree
+#
+# The same data under other documented choices. Each is a `replay` of the default build with
+# one option changed, so everything else stays equal:
+#
+# - `per_year_weights`: entropy weights per year (5a);
+# - `per_year_normalisation`: min-max within each year (a pure cross-section; the mean
+#   cannot show progress over time);
+# - `topsis`: entropy-TOPSIS (熵权TOPSIS), closeness to the weighted ideal point instead of the
+#   weighted sum;
+# - `critic` and `equal`: other weightings;
+# - `cap_<share>`: entropy weights capped at the flag share, the excess spread over the others;
+# - `pillar_hierarchy`: entropy weights within pillars, then across pillar sub-scores.
+#
+# Agreement is the Spearman rank correlation of the provinces' scores with the default, per year.
+
+# %%
+cap = spec.flag_weight_share
+variants = {
+    "per_year_weights": per_year,
+    "per_year_normalisation": res.replay(normalization="per_year"),
+    "topsis": res.replay(aggregation="topsis"),
+    "critic": res.replay(weighting="critic"),
+    "equal": res.replay(weighting="equal"),
+    f"cap_{cap:g}": res.replay(max_weight=cap),
+    "pillar_hierarchy": res.replay(hierarchy="pillar"),
+}
+scores_all = res.scores.rename(columns={"score": "default"})[["code", "year", "default"]]
+for name, variant in variants.items():
+    scores_all = scores_all.merge(
+        variant.scores[["code", "year", "score"]].rename(columns={"score": name}),
+        on=["code", "year"], validate="one_to_one")
+rank_corr = (
+    scores_all.drop(columns="code").groupby("year").corr(method="spearman")
+    .xs("default", level=1).drop(columns="default")
+)
+write_table(rank_corr.reset_index(), results / "tab_rank_correlation_variants",
+            formats=("csv", "xlsx"))
+rank_corr.round(3)
+
+# %%
+lowest = rank_corr.stack().idxmin()
+print(f"Lowest rank correlation with the default: {lowest[1]} in {lowest[0]} "
+      f"({rank_corr.stack().min():.3f}); highest: {rank_corr.stack().max():.3f}.")
+topsis_corr = rank_corr["topsis"]
+print(f"Weighted sum vs entropy-TOPSIS: Spearman from {topsis_corr.min():.3f} to "
+      f"{topsis_corr.max():.3f} across years.")
+means = scores_all.groupby("year")[["default", "per_year_normalisation"]].mean()
+print("Mean score by year, pooled vs per-year normalisation:")
+print(means.round(3).to_string())
+
+# %% [markdown]
+# Entropy-weighted sum vs entropy-TOPSIS in the last year: each line joins a province's rank
+# under the weighted sum (left) to its rank under TOPSIS (right); colour = region.
+
+# %%
+last_scores = add_region(scores_all[scores_all["year"] == last], scheme="region4",
+                         registry=registry)
+rank_sum = last_scores["default"].rank(ascending=False, method="first")
+rank_topsis = last_scores["topsis"].rank(ascending=False, method="first")
+fig, ax = plt.subplots(figsize=(5, 0.22 * len(last_scores) + 1.4))
+for code, region, r0, r1 in zip(last_scores["code"], last_scores["region"], rank_sum,
+                                rank_topsis):
+    ax.plot([0, 1], [r0, r1], color=region_colors[region], lw=1.6 if abs(r0 - r1) >= 5 else 0.9,
+            marker="o", ms=3)
+    ax.text(-0.04, r0, registry.label(code), ha="right", va="center", fontsize=7)
+    ax.text(1.04, r1, registry.label(code), ha="left", va="center", fontsize=7)
+ax.set_xlim(-0.6, 1.6)
+ax.set_ylim(len(last_scores) + 0.8, 0.2)
+ax.set_xticks([0, 1], ["weighted sum", "TOPSIS"])
+ax.set_yticks([])
+for side in ("left", "right", "top"):
+    ax.spines[side].set_visible(False)
+handles = [plt.Line2D([], [], color=c, lw=2) for c in region_colors.values()]
+ax.legend(handles, list(region_colors), fontsize=7, frameon=False, loc="upper center",
+          bbox_to_anchor=(0.5, -0.04), ncol=4)
+ax.set_title(f"Ranks under two aggregations, {last}\n(Spearman {topsis_corr.loc[last]:.2f})",
+             fontsize=10)
+fig.tight_layout()
+save_figure(fig, figures / f"fig_rank_sum_vs_topsis_{last}", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# ### 5c. A flagged weight and two remedies
+#
+# Entropy rewards dispersion, not importance. A skewed indicator (one province far above the
+# rest) has low entropy and so a large weight, and can decide the ranking on its own. The
+# build flags any indicator above `flag_weight_share`. Two documented remedies:
+#
+# - `max_weight`: cap each weight at a share and spread the excess over the others;
+# - `hierarchy="pillar"`: weights within each pillar, then entropy weights across the pillar
+#   sub-scores; a pillar with a single, dispersed indicator can then take a large share instead.
+#
+# The table compares the weights; the flags are recomputed for each variant.
+
+# %%
+remedies = {"entropy (default)": res, f"cap at {cap:.0%}": variants[f"cap_{cap:g}"],
+            "pillar hierarchy": variants["pillar_hierarchy"], "CRITIC": variants["critic"],
+            "equal": variants["equal"]}
+weight_cmp = pd.DataFrame({name: r.weights.set_index("indicator")["weight"]
+                           for name, r in remedies.items()}).loc[list(wide_z.columns)]
+write_table(weight_cmp.reset_index(), results / "tab_weights_remedies", formats=("csv", "xlsx"))
+for name, r in remedies.items():
+    flagged = r.weights.loc[r.weights["flagged"], ["indicator", "weight"]]
+    text = ", ".join(f"{i} {w:.1%}" for i, w in flagged.itertuples(index=False)) or "none"
+    print(f"{name:<20} flagged above {cap:.0%}: {text}")
+weight_cmp.round(3)
+
+# %%
+fig, ax = plt.subplots(figsize=(7.5, 4.2))
+weight_cmp.plot.bar(ax=ax, width=0.8, color=sns.color_palette("colorblind", len(remedies)))
+ax.axhline(cap, color="0.3", ls="--", lw=0.8)
+ax.set_ylabel("weight")
+ax.set_xlabel("")
+ax.set_title("Indicator weights under the default and the remedies")
+ax.tick_params(axis="x", labelsize=7, rotation=30)
+plt.setp(ax.get_xticklabels(), ha="right")
+ax.legend(fontsize=7, frameon=False)
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / "fig_weights_remedies", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# Does a remedy change who leads? The five highest-scoring provinces in the last year under
+# each variant:
+
+# %%
+top5 = pd.DataFrame({
+    name: scores_all[scores_all["year"] == last].nlargest(5, name)["code"]
+    .map(registry.labels("en")).to_list()
+    for name in ["default", *variants]
+}, index=pd.RangeIndex(1, 6, name="rank"))
+top5
+
+# %% [markdown]
+# ## 6. Export and provenance
+#
+# `IndexResult.export` writes the scores (with names, regions and pillar scores), pillar
+# scores, weights, goalposts, normalised and raw indicator values, and the provenance record
+# into the results folder.
+
+# %%
+written = res.export(results, formats=("csv", "xlsx"))
+print(f"{len(written)} files written to {results}")
+for step in res.log:
+    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
+    for note in step.notes:
+        print(f"{'':<10} note: {note[:150]}")
+print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
+                                       "data_sha256")})
