@@ -716,14 +716,15 @@ def _load_text(path: Path, data: bytes, file: str, col: _Collector) -> _Grid:
     return _Grid(file, [(n, r + [None] * (width - len(r))) for n, r in rows], width, "text")
 
 
-def _load_xlsx(path: Path, file: str, sheet, col: _Collector) -> _Grid:
+def _load_xlsx(data: bytes, file: str, sheet, col: _Collector) -> _Grid:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported styles
-            book = openpyxl.load_workbook(path, data_only=True)
+            # From bytes: openpyxl refuses paths not ending in .xlsx.
+            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise DataError(
             Problem("error", f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
@@ -786,7 +787,7 @@ def _load_grid(path, sheet, col: _Collector) -> _Grid:
     if data.startswith(b"PK\x03\x04"):
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             col.notes.append(f"file content is an Excel workbook although named {path.name}")
-        return _load_xlsx(path, file, sheet, col)
+        return _load_xlsx(data, file, sheet, col)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise DataError(
             Problem("error", "named .xlsx but not an Excel workbook",
@@ -1225,7 +1226,7 @@ def _wide_header(grid: _Grid, layout: str, label_col: int, first_data: int, file
         for i, (_, cells) in enumerate(above):
             yearish = sum(_year_like(c) for j, c in enumerate(cells) if j != label_col)
             others = [c for j, c in enumerate(cells) if j != label_col and not _blank(c)]
-            if yearish >= min(2, len(others)) and yearish > 0:
+            if yearish >= 1 and 2 * yearish >= len(others):
                 return i
         raise DataError(
             Problem("error", "found no header row with years above the first province row "
