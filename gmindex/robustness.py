@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -358,9 +359,9 @@ class _Engine:
                 if dead:
                     self.note(f"normalization=fixed: {dead} constant in the base year "
                               f"{self.base_year}, so normalised to 0 in every year")
-                if norm.clipped:
+                if norm.clipped and leave_out == "none":
                     self.note(f"normalization=fixed: {norm.clipped} cell(s) beyond the "
-                              f"{self.base_year} bounds clipped to [0, 1] (leave_out={leave_out})")
+                              f"{self.base_year} bounds clipped to [0, 1] (all indicators)")
             rows = self.grid.get_indexer(matrix.index)
             self._norm[key] = _Normalized(norm.values, ids, rows, years, ref_rows)
         return self._norm[key]
@@ -369,24 +370,35 @@ class _Engine:
         """Weight vector (or per-row matrix for per-year entropy), as build_index computes it."""
         wkey = key + (kind, shift if kind in _ENTROPY_KINDS else 0.0)
         if wkey not in self._weights:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", wmod.ConstantIndicatorWarning)
-                if kind == "entropy_per_year":
-                    w = np.empty_like(nz.z)
-                    for year in sorted(set(nz.years.tolist())):
-                        rows = nz.years == year
+            where = f"normalization={key[0]}, weighting={kind}"
+            if kind == "entropy_per_year":
+                w = np.empty_like(nz.z)
+                for year in sorted(set(nz.years.tolist())):
+                    rows = nz.years == year
+                    with self._constant_notes(f"{where}, {year}"):
                         w[rows] = wmod.entropy_weights(nz.z[rows], shift=shift, labels=nz.ids).weights
-                elif kind in ("entropy", "perturbed_entropy"):
-                    w = wmod.entropy_weights(nz.z[nz.ref_rows], shift=shift, labels=nz.ids).weights
-                elif kind == "critic":
-                    w = wmod.critic_weights(nz.z[nz.ref_rows], labels=nz.ids)
-                else:
-                    w = wmod.equal_weights(len(nz.ids))
-            for c in caught:
-                if issubclass(c.category, wmod.ConstantIndicatorWarning):
-                    self.note(f"{key[0]}/{kind}: {c.message}")
+            else:
+                with self._constant_notes(where):
+                    if kind in ("entropy", "perturbed_entropy"):
+                        w = wmod.entropy_weights(nz.z[nz.ref_rows], shift=shift, labels=nz.ids).weights
+                    elif kind == "critic":
+                        w = wmod.critic_weights(nz.z[nz.ref_rows], labels=nz.ids)
+                    else:
+                        w = wmod.equal_weights(len(nz.ids))
             self._weights[wkey] = w
         return self._weights[wkey]
+
+    @contextmanager
+    def _constant_notes(self, where: str):
+        """Turn constant-indicator warnings into notes of the result."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", wmod.ConstantIndicatorWarning)
+            yield
+        for c in caught:
+            if issubclass(c.category, wmod.ConstantIndicatorWarning):
+                self.note(f"{where}: {c.message}")
+            else:
+                warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
 
     def scores(self, config: Mapping[str, Any], uniforms: np.ndarray):
         """Scores of one configuration: (rows in the grid, array rows x draws or rows x 1)."""
@@ -398,8 +410,14 @@ class _Engine:
         perturbed = kind == "perturbed_entropy" and math.isfinite(self.concentration)
         w = self.weights(nz, key, kind, float(config["shift"]))
         if not perturbed:
-            # Same expressions as build_index, so the baseline is reproduced bit for bit.
-            s = (nz.z * w).sum(axis=1) if agg == "sum" else topsis_closeness(nz.z, w, groups=groups)
+            # Same expressions as build_index (a tiled weight matrix for the sum:
+            # numpy may round a broadcast product's row sums differently), so the
+            # baseline is reproduced bit for bit.
+            if agg == "sum":
+                wmat = w if w.ndim == 2 else np.tile(w, (len(nz.z), 1))
+                s = (nz.z * wmat).sum(axis=1)
+            else:
+                s = topsis_closeness(nz.z, w, groups=groups)
             return nz.rows, np.clip(s, 0.0, 1.0)[:, None]
         cols = [self.ids.index(i) for i in nz.ids]
         wdraws = dirichlet_from_uniforms(w, self.concentration, uniforms[:, cols])
