@@ -112,7 +112,8 @@ desc.round(3)
 # The bounds (goalposts) per indicator:
 
 # %%
-goalposts = res.goalposts.assign(direction=lambda d: d["indicator"].map(spec.directions()))
+goalposts = res.goalposts.copy()
+goalposts["direction"] = goalposts["indicator"].map(spec.directions())
 goalposts
 
 # %% [markdown]

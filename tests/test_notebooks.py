@@ -1,0 +1,121 @@
+"""The notebook suite: every notebook runs top to bottom, and the pairs stay clean.
+
+The execution tests (marked ``notebooks``) run each notebook with papermill in
+quick mode, with results and figures going to a temporary folder; a cell error
+fails the test.  The other tests are fast static checks: each ``.ipynb`` has
+the same cells as its jupytext ``.py`` twin, is committed without outputs,
+declares the shared parameters and defines no functions of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from gmindex.notebooks import notebook_dir, notebook_paths, run_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = notebook_paths()
+IDS = [p.stem for p in NOTEBOOKS]
+PARAMETERS = {
+    "data_path": None,
+    "spec_path": None,
+    "years": None,
+    "scheme": "region4",
+    "results_dir": "../results",
+    "figures_dir": "../figures",
+    "quick": False,
+}
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tree_listing(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
+
+
+def test_suite_is_complete():
+    names = [p.stem for p in NOTEBOOKS]
+    assert [n[:2] for n in names] == [f"{i:02d}" for i in range(1, len(names) + 1)], names
+    assert len(names) >= 7
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_paired_with_py(path):
+    """The .ipynb holds exactly the cells of its percent-format .py twin."""
+    jupytext = pytest.importorskip("jupytext")
+    twin = path.with_suffix(".py")
+    assert twin.is_file(), f"{path.name} has no jupytext twin {twin.name}"
+    from_py = jupytext.read(twin)
+    ipynb = _cells(path)
+    assert [(c.cell_type, c.source) for c in from_py.cells] == [
+        (c["cell_type"], _source(c)) for c in ipynb
+    ], f"{path.name} and {twin.name} differ: run jupytext --to ipynb {twin.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs(path):
+    for cell in _cells(path):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs", []) == [], f"{path.name} has outputs"
+            assert cell.get("execution_count") is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_parameters_cell(path):
+    """One cell tagged ``parameters`` declaring the shared parameters, with their defaults."""
+    tagged = [c for c in _cells(path) if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: expected one parameters cell"
+    values = {}
+    for node in ast.parse(_source(tagged[0])).body:
+        assert isinstance(node, ast.Assign), "the parameters cell holds assignments only"
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    assert values == PARAMETERS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_helpers_defined(path):
+    """Notebooks only call the package: no functions, lambdas or classes of their own."""
+    for cell in _cells(path):
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse(_source(cell))):
+            assert not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+            ), f"{path.name} defines a helper: move it into the package\n{_source(cell)[:200]}"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs(path, tmp_path):
+    """Execute in quick mode; outputs only in tmp_path, nothing in the repository."""
+    results, figures = tmp_path / "results", tmp_path / "figures"
+    before = {d: _tree_listing(REPO / d) for d in ("results", "figures")}
+    out = run_notebook(
+        path,
+        tmp_path / "executed",
+        {"results_dir": str(results), "figures_dir": str(figures), "quick": True},
+    )
+    assert out.is_file()
+    errors = [
+        o for c in _cells(out) if c["cell_type"] == "code"
+        for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors
+    assert results.exists() or figures.exists(), "the notebook wrote no table or figure"
+    for d, listing in before.items():
+        assert _tree_listing(REPO / d) == listing, f"the notebook wrote into {d}/ of the repository"
+
+
+def test_notebook_dir_is_the_checkout():
+    assert notebook_dir() == REPO / "notebooks"
