@@ -147,8 +147,8 @@ def _format_float(value: float, float_format: str | None) -> str:
 
 def _cell_strings(df: pd.DataFrame, float_format: str | None) -> list[list[str]]:
     out = []
-    for col in df.columns:
-        series = df[col]
+    for j in range(df.shape[1]):
+        series = df.iloc[:, j]  # by position: column names may repeat
         if pd.api.types.is_float_dtype(series.dtype):
             out.append([_format_float(v, float_format) for v in series.astype(float)])
         else:
@@ -172,9 +172,15 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+def _is_number_column(series: pd.Series) -> bool:
+    """Right-aligned in TeX and Markdown: numbers, but not booleans."""
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    )
+
+
 def _write_md(df: pd.DataFrame, path: Path, float_format: str | None) -> Path:
-    numeric = [pd.api.types.is_numeric_dtype(df[c].dtype) and not pd.api.types.is_bool_dtype(
-        df[c].dtype) for c in df.columns]
+    numeric = [_is_number_column(df.iloc[:, j]) for j in range(df.shape[1])]
     lines = ["| " + " | ".join(_md_escape(str(c)) for c in df.columns) + " |"]
     lines.append("| " + " | ".join("---:" if n else "---" for n in numeric) + " |")
     for row in _cell_strings(df, float_format):
@@ -185,7 +191,7 @@ def _write_md(df: pd.DataFrame, path: Path, float_format: str | None) -> Path:
 def _write_tex(df: pd.DataFrame, path: Path, float_format: str | None,
                provenance: Mapping | None) -> Path:
     shown = pd.DataFrame(_cell_strings(df, float_format), columns=[str(c) for c in df.columns])
-    align = "".join("r" if pd.api.types.is_numeric_dtype(df[c].dtype) else "l" for c in df.columns)
+    align = "".join("r" if _is_number_column(df.iloc[:, j]) else "l" for j in range(df.shape[1]))
     styler = shown.style.hide(axis="index").format(escape="latex").format_index(
         escape="latex", axis=1
     )
@@ -298,8 +304,8 @@ def _write_dta(df: pd.DataFrame, path: Path, provenance: Mapping | None) -> Path
 
     names = stata_names(df.columns)
     out = pd.DataFrame(index=range(len(df)))
-    for name, col in zip(names, df.columns):
-        series = df[col].reset_index(drop=True)
+    for j, name in enumerate(names):
+        series = df.iloc[:, j].reset_index(drop=True)
         if pd.api.types.is_bool_dtype(series.dtype):
             out[name] = series.astype("int8")
         elif pd.api.types.is_integer_dtype(series.dtype):
