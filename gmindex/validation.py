@@ -427,8 +427,11 @@ def _code_strings(values: pd.Series) -> pd.Series:
 
 
 def _fmt_value(value: object) -> str:
-    if isinstance(value, (float, np.floating)) and not math.isnan(value):
-        return repr(float(value))
+    """A cell value as the user typed it: 2019.5, 'abc' (no numpy reprs)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isnan(value):
+        return repr(value)
     return repr(value) if isinstance(value, str) else str(value)
 
 
@@ -577,7 +580,7 @@ def check_panel(
         problems.append(
             Problem(
                 "error",
-                f"not a number: {frame.at[idx, 'value']!r}{loc.suffix(idx)}",
+                f"not a number: {_fmt_value(frame.at[idx, 'value'])}{loc.suffix(idx)}",
                 "type the number without text; leave missing values out of a long panel",
                 **_where(loc, frame, idx, "value"),
             )
@@ -598,7 +601,7 @@ def check_panel(
         problems.append(
             Problem(
                 "error",
-                f"year {frame.at[idx, 'year']!r} is not a whole number{loc.suffix(idx)}",
+                f"year {_fmt_value(frame.at[idx, 'year'])} is not a whole number{loc.suffix(idx)}",
                 "write the year as 2019, not 2019.5, a date or text",
                 **_where(loc, frame, idx, "year", with_year=False),
             )

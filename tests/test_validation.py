@@ -1,0 +1,232 @@
+"""Tests for gmindex.validation: every problem type, the report and DataError."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gmindex.validation import (
+    PROBLEM_COLUMNS,
+    DataError,
+    Problem,
+    ValidationReport,
+    check_panel,
+    panel_schema,
+    validate_file,
+)
+
+IND = "energy_consumption_10k_tce"
+
+
+def spec(years=(2019, 2020)):
+    series = [SimpleNamespace(id=IND, unit="万吨标准煤"),
+              SimpleNamespace(id="net_exports", unit="亿元", allow_negative=True)]
+    return SimpleNamespace(series=series, years=years, indicators=())
+
+
+def panel(rows):
+    return pd.DataFrame(rows, columns=["code", "year", "indicator", "value"])
+
+
+def texts(report, severity="error"):
+    frame = report.errors if severity == "error" else report.warnings
+    return frame["problem"].tolist()
+
+
+def test_clean_panel_is_ok():
+    report = check_panel(panel([["11", 2019, "x", 1.0], ["12", 2019, "x", 0.0]]))
+    assert report.ok
+    assert report.problems.empty
+    assert list(report.problems.columns) == list(PROBLEM_COLUMNS)
+    assert report.raise_if_errors() is report
+    assert report.summary() == "<data>: 0 errors, 0 warnings"
+
+
+def test_all_problems_at_once():
+    df = panel([
+        ["11", 2019, IND, 1.0],
+        ["11", 2019, IND, 2.0],        # duplicate
+        ["99", 2019, IND, 1.0],        # unknown code
+        ["12", 1800, IND, 1.0],        # year out of range
+        ["13", 2019, IND, -5.0],       # negative
+        ["14", 2019, IND, "abc"],      # not a number
+        ["15", 2019.5, IND, 1.0],      # fractional year
+        ["21", 2019, IND, np.nan],     # missing value
+        ["22", 2019, IND, np.inf],     # infinite
+    ])
+    report = check_panel(df, source="p.csv")
+    problems = texts(report)
+    assert len(problems) == 8
+    joined = "\n".join(problems)
+    for fragment in [
+        "duplicate province-year-indicator (conflicting values): index 0 (value 1.0) and "
+        "index 1 (value 2.0)",
+        "unknown province code '99' (1 row: index 2)",
+        "year 1800 outside 1949-2100 (index 3)",
+        "negative value -5.0 (index 4) where the series cannot be negative",
+        "not a number: 'abc' (index 5)",
+        "year 2019.5 is not a whole number (index 6)",
+        "value is missing (NaN) (index 7)",
+        "value is infinite (inf) (index 8)",
+    ]:
+        assert fragment in joined
+    assert set(report.errors["file"]) == {"p.csv"}
+
+
+def test_province_name_instead_of_code_gets_the_code_suggested():
+    report = check_panel(panel([["Shanxi", 2019, "x", 1.0]]))
+    (row,) = report.errors.to_dict("records")
+    assert row["problem"] == "'Shanxi' is a province name, not a code (1 row: index 0)"
+    assert row["suggestion"].startswith("use code '14' for Shanxi")
+
+
+def test_integer_codes_are_accepted():
+    report = check_panel(pd.DataFrame({"code": [11, 12], "year": [2019, 2019],
+                                       "indicator": "x", "value": [1.0, 2.0]}))
+    assert report.ok
+
+
+def test_unknown_code_suggestion_and_grouping():
+    report = check_panel(panel([["Shanxii", 2019, "x", 1.0], ["Shanxii", 2020, "x", 1.0]]))
+    (row,) = report.errors.to_dict("records")
+    assert row["problem"] == "unknown province code 'Shanxii' (2 rows: index 0, index 1)"
+    assert "closest known: Shanxi" in row["suggestion"]
+
+
+def test_missing_columns():
+    report = check_panel(pd.DataFrame({"code": ["11"], "value": [1.0]}), source="f.csv")
+    assert texts(report) == ["missing column(s) year, indicator; found code, value"]
+
+
+def test_negative_allowed_by_option_or_spec():
+    df = panel([["11", 2019, "net_exports", -1.0], ["11", 2019, "x", -1.0]])
+    assert len(check_panel(df).errors) == 2
+    assert texts(check_panel(df, allow_negative=["x"])) == [
+        "negative value -1.0 (index 0) where the series cannot be negative"]
+    report = check_panel(df, spec=spec())
+    assert [e for e in texts(report) if "negative" in e] == [
+        "negative value -1.0 (index 1) where the series cannot be negative"]
+
+
+def test_unit_mismatch_and_unknown_indicator_and_coverage():
+    df = panel([["11", 2019, IND, 1.0], ["11", 2020, IND, 1.0], ["12", 2019, IND, 1.0],
+                ["11", 2019, "co2", 3.0]])
+    df["unit"] = ["万吨标准煤", "万吨 标准煤", "吨标准煤", "Mt"]
+    report = check_panel(df, spec=spec(), registry=_two_province_registry())
+    assert texts(report) == [
+        "unit '吨标准煤' does not match the spec unit '万吨标准煤' (1 row: index 2)"]
+    warnings = texts(report, "warning")
+    assert "indicator 'co2' is not a series of the spec (1 row: index 3); it is not used" in warnings
+    assert f"coverage: no {IND} for Tianjin (12) in 2020" in warnings
+    assert "coverage: series 'net_exports' has no data for 2019-2020" in warnings
+    assert len(warnings) == 3
+
+
+def test_coverage_years_option_overrides_spec():
+    df = panel([["11", 2019, IND, 1.0], ["12", 2019, IND, 1.0]])
+    reg = _two_province_registry()
+    assert check_panel(df, registry=reg, years=[2019]).problems.empty
+    warnings = texts(check_panel(df, registry=reg, years=[2016, 2017, 2019]), "warning")
+    assert warnings == [f"coverage: no {IND} for Beijing (11) in 2016-2017",
+                        f"coverage: no {IND} for Tianjin (12) in 2016-2017"]
+
+
+def _two_province_registry():
+    from gmindex.provinces import Registry
+
+    table = pd.DataFrame({"code": ["11", "12"], "name_en": ["Beijing", "Tianjin"]})
+    return Registry(table, source="two.csv")
+
+
+def test_source_columns_give_file_rows_and_labels():
+    df = panel([["14", 2019, IND, 1.0], ["14", 2019, IND, 2.0]])
+    df["source_file"] = ["a.csv", "b.xlsx, sheet 'S'"]
+    df["source_row"] = [5, 9]
+    df["source_column"] = ["value", "2019 (C)"]
+    df["source_label"] = ["山西", "Shanxi"]
+    (row,) = check_panel(df).errors.to_dict("records")
+    assert row["problem"] == (
+        "duplicate province-year-indicator (conflicting values): a.csv row 5 ('山西', value 1.0)"
+        " and b.xlsx, sheet 'S' row 9 ('Shanxi', value 2.0)")
+    assert "Shaanxi (61, 陕西)" in row["suggestion"]
+    assert row["file"] == "b.xlsx, sheet 'S'" and row["row"] == 9
+
+
+def test_report_summary_and_raise():
+    report = check_panel(panel([["99", 2019, "x", 1.0]]), source="f.csv")
+    assert not report.ok
+    summary = report.summary()
+    assert summary.startswith("f.csv: 1 errors, 0 warnings\n  error: f.csv, column 'code', "
+                              "province '99': unknown province code '99'")
+    with pytest.raises(DataError, match="unknown province code '99'") as info:
+        report.raise_if_errors()
+    assert len(info.value.problems) == 1
+    assert str(report) == summary
+    frame = report.to_frame()
+    frame.loc[0, "problem"] = "changed"
+    assert report.problems.loc[0, "problem"] != "changed"
+
+
+def test_report_is_frozen_and_sorted_errors_first():
+    report = ValidationReport.from_problems([
+        Problem("warning", "w", file="b", row=1),
+        Problem("error", "e2", file="b", row=3),
+        Problem("error", "e1", file="a", row=7),
+    ])
+    assert report.problems["problem"].tolist() == ["e1", "e2", "w"]
+    with pytest.raises(AttributeError):
+        report.source = "x"
+
+
+def test_data_error_message_lists_and_caps():
+    problems = [Problem("error", f"p{i}", "fix it", file="f.csv", row=i + 2) for i in range(12)]
+    message = str(DataError(problems))
+    assert message.splitlines()[0] == "12 problems (12 errors):"
+    assert "  - f.csv, row 2: p0. Fix: fix it" in message
+    assert "... and 2 more" in message
+    assert isinstance(DataError("x"), ValueError)
+    assert DataError("plain").problems[0].problem == "plain"
+    with pytest.raises(ValueError):
+        Problem("fatal", "x")
+
+
+def test_panel_schema_is_a_pandera_schema():
+    import pandera.errors
+
+    schema = panel_schema(codes=["11"])
+    schema.validate(panel([["11", 2019, "x", 1.0]]))
+    with pytest.raises(pandera.errors.SchemaError):
+        schema.validate(panel([["12", 2019, "x", 1.0]]))
+
+
+def test_check_panel_needs_a_frame():
+    with pytest.raises(TypeError, match="needs a pandas DataFrame"):
+        check_panel([1, 2])
+
+
+def test_validate_file_several_files_and_unreadable(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("code,year,indicator,value\n11,2019,x,1\n", encoding="utf-8")
+    dup = tmp_path / "dup.csv"
+    dup.write_text("code,year,indicator,value\n北京,2019,x,2\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    report = validate_file([good, dup, empty])
+    assert sorted(texts(report)) == [
+        f"duplicate province-year-indicator (conflicting values): {good} row 2 "
+        f"('11', value 1.0) and {dup} row 2 ('北京', value 2.0)",
+        "the file is empty (no cells with data)",
+    ]
+    assert len(report.read_reports) == 2
+
+
+def test_validate_file_with_the_default_spec_and_panel():
+    from gmindex.datasets import default_panel_path, default_spec_path
+
+    report = validate_file(default_panel_path(), spec=default_spec_path())
+    assert report.ok, report.summary()
+    coverage = [w for w in texts(report, "warning") if w.startswith("coverage")]
+    assert any("Tibet (54)" in w for w in coverage)
