@@ -835,15 +835,16 @@ class RobustnessResult:
         groups["gap east - west"] = (s["output"] == "gap") & ew
         rows = []
         for name, mask in groups.items():
-            part = s[mask]
-            if part.empty:
+            wide = s[mask].pivot_table(index=["target", "year"], columns="factor",
+                                       values="first_order", dropna=False, sort=False)
+            # Outputs that do not vary (NaN shares) are left out of the averages.
+            wide = wide.dropna()
+            if wide.empty:
                 continue
-            means = part.groupby("factor", sort=False)["first_order"].mean()
-            for factor, value in means.items():
-                rows.append((factor, name, float(value)))
-            # Per-output residual, averaged, so that the bars of one output add up to 1.
-            total = part.groupby(["target", "year"], dropna=False)["first_order"].sum(min_count=1)
-            rows.append(("not explained by one factor", name, float(np.nanmean(1 - total.clip(upper=1)))))
+            for factor in [f for f in FACTORS if f in wide.columns]:
+                rows.append((factor, name, float(wide[factor].mean())))
+            # Interactions plus the Dirichlet weight noise: the bars of one output add up to 1.
+            rows.append(("not explained by one factor", name, float((1 - wide.sum(axis=1)).mean())))
         return pd.DataFrame(rows, columns=["factor", "output", "first_order"])
 
     def summary(self) -> str:
@@ -955,6 +956,7 @@ def _summarise(ev: _Evaluation, *, seed: int) -> RobustnessResult:
     keys = grid_keys[keep].reset_index(drop=True)
     q = np.nanquantile(ranks, [0.5, 0.05, 0.95], axis=1, method="inverted_cdf")
     shift = np.abs(ranks - baseline_rank[keep][:, None])
+    counted = ~np.isnan(shift)
     labels = eng.registry.labels("en")
     rank_intervals = pd.DataFrame({
         "code": keys["code"],
@@ -964,7 +966,7 @@ def _summarise(ev: _Evaluation, *, seed: int) -> RobustnessResult:
                                   dtype="Int64"),
         "median": q[0], "q05": q[1], "q95": q[2],
         "min": np.nanmin(ranks, axis=1), "max": np.nanmax(ranks, axis=1),
-        "mean_abs_shift": np.nanmean(shift, axis=1) if np.isfinite(shift).any() else np.nan,
+        "mean_abs_shift": np.where(counted.any(axis=1), np.nansum(shift, axis=1) / np.maximum(counted.sum(axis=1), 1), np.nan),
         "n_draws": (~np.isnan(ranks)).sum(axis=1),
     })
 

@@ -143,7 +143,7 @@ def sobol_indices(
     Raises
     ------
     ValueError
-        If ``n`` is not a power of 2 or no factor varies.
+        If ``n`` is not a power of 2 or fewer than two factors vary.
 
     References
     ----------
@@ -163,8 +163,13 @@ def sobol_indices(
     if perturb:
         names += [f"weight_{i}" for i in engine.ids]
         groups += ["weight_perturbation"] * len(engine.ids)
-    if not names:
-        raise ValueError("no factor varies: give at least one factor two or more values")
+    if len(set(groups)) < 2:
+        # One factor explains everything (S1 = ST = 1); SALib's sampler also
+        # ignores a single group while its analyser counts it, so stop here.
+        raise ValueError(
+            f"Sobol indices need at least two varying factors, got {sorted(set(groups))}: "
+            "give two or more factors two or more values in choices"
+        )
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names),
                "groups": groups}
     x = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)

@@ -1,0 +1,275 @@
+"""Tests for gmindex.robustness: determinism, identity with build_index, the Dirichlet
+perturbation, vectorised TOPSIS, leave-one-out and the summary frames."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.index import build_index
+from gmindex.robustness import (
+    FACTORS,
+    RobustnessResult,
+    baseline_choices,
+    default_choices,
+    dirichlet_from_uniforms,
+    first_order_shares,
+    monte_carlo,
+    plot_rank_uncertainty,
+    plot_sensitivity,
+    topsis_many,
+)
+from gmindex.topsis import topsis_closeness
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return load_default_panel()
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_default_spec()
+
+
+@pytest.fixture(scope="module")
+def base(panel, spec):
+    return build_index(panel, spec)
+
+
+@pytest.fixture(scope="module")
+def mc(base):
+    return monte_carlo(base, draws=200, seed=7)
+
+
+def fixed(**kw):
+    """Choices fixing every factor at one value (defaults: the default index)."""
+    values = {"normalization": "pooled", "weighting": "entropy", "aggregation": "sum",
+              "shift": 0.0, "leave_out": "none", "missing": "drop_unit"}
+    values.update(kw)
+    return values
+
+
+def aligned(result, mc_result):
+    """Baseline-style scores frame reindexed to the rows of a Monte Carlo result."""
+    keys = pd.MultiIndex.from_frame(mc_result.keys)
+    return result.scores.set_index(["code", "year"]).reindex(keys)
+
+
+def test_same_seed_identical_frames(base, mc):
+    again = monte_carlo(base, draws=200, seed=7)
+    for name in ("draws", "rank_intervals", "orderings", "gaps", "sensitivity", "effects"):
+        pd.testing.assert_frame_equal(getattr(mc, name), getattr(again, name))
+    np.testing.assert_array_equal(mc.ranks, again.ranks)
+    np.testing.assert_array_equal(mc.scores, again.scores)
+    other = monte_carlo(base, draws=200, seed=8)
+    assert not mc.draws[list(FACTORS)].equals(other.draws[list(FACTORS)])
+
+
+def test_baseline_choices_reproduce_build_index_exactly(base):
+    res = monte_carlo(base, draws=25, seed=1, choices=baseline_choices(base))
+    ref = aligned(base, res)
+    assert len(res.keys) == 150 and "54" not in set(res.keys["code"])
+    for d in range(25):
+        np.testing.assert_array_equal(res.ranks[:, d], ref["rank"].to_numpy())
+        np.testing.assert_array_equal(res.scores[:, d], ref["score"].to_numpy())
+    assert (res.rank_intervals["q05"] == res.rank_intervals["baseline_rank"]).all()
+    assert (res.rank_intervals["mean_abs_shift"] == 0).all()
+    # One configuration: the ordering either always or never holds, as in the baseline.
+    assert set(res.orderings["share"]) <= {0.0, 1.0}
+    assert (res.orderings["share"] == res.orderings["baseline_holds"].astype(float)).all()
+    assert res.sensitivity.empty
+
+
+@pytest.mark.parametrize(
+    "choice, build",
+    [
+        (fixed(normalization="per_year", weighting="critic", aggregation="topsis"),
+         dict(normalization="per_year", weighting="critic", aggregation="topsis")),
+        (fixed(normalization="fixed", weighting="entropy_per_year", shift=0.01),
+         dict(normalization="fixed", reference_years=[2016], weighting="entropy_per_year",
+              shift=0.01)),
+        (fixed(normalization="fixed", weighting="entropy", aggregation="topsis", shift=0.0001),
+         dict(normalization="fixed", reference_years=[2016], aggregation="topsis", shift=0.0001)),
+    ],
+)
+def test_configurations_match_build_index(base, panel, spec, choice, build):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = build_index(panel, spec, **build)
+    res = monte_carlo(base, draws=2, seed=0, choices=choice)
+    got = aligned(ref, res)
+    np.testing.assert_array_equal(res.scores[:, 1], got["score"].to_numpy())
+    np.testing.assert_array_equal(res.ranks[:, 1], got["rank"].to_numpy())
+
+
+def test_leave_one_indicator_out_drops_it(base, panel, spec):
+    drop = "invention_patents_per_capita"
+    res = monte_carlo(base, draws=2, seed=0,
+                      choices=fixed(weighting="equal", leave_out=f"indicator:{drop}"))
+    # Independent check: equal weights over the other seven pooled min-max columns.
+    z = base.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+    expected = z.drop(columns=drop).mean(axis=1).reindex(pd.MultiIndex.from_frame(res.keys))
+    np.testing.assert_allclose(res.scores[:, 0], expected.to_numpy(), rtol=1e-12)
+    # And the same as rebuilding with the indicator removed from the spec.
+    ref = build_index(panel, spec.without(drop), weighting="equal")
+    np.testing.assert_array_equal(res.ranks[:, 0], aligned(ref, res)["rank"].to_numpy())
+
+
+def test_leave_one_pillar_out_drops_all_its_indicators(base, panel, spec):
+    res = monte_carlo(base, draws=2, seed=0, choices=fixed(leave_out="pillar:innovation"))
+    innovation = [i.id for i in spec.indicators if i.pillar == "innovation"]
+    assert len(innovation) == 3
+    ref = build_index(panel, spec.without(*innovation))
+    np.testing.assert_array_equal(res.scores[:, 0], aligned(ref, res)["score"].to_numpy())
+
+
+def test_infinite_concentration_gives_entropy_weights(base):
+    choice = fixed(weighting="perturbed_entropy", aggregation="topsis")
+    exact = monte_carlo(base, draws=5, seed=3, choices=choice, concentration=math.inf)
+    ref = monte_carlo(base, draws=1, seed=3, choices=fixed(aggregation="topsis"))
+    for d in range(5):
+        np.testing.assert_array_equal(exact.scores[:, d], ref.scores[:, 0])
+    near = monte_carlo(base, draws=5, seed=3, choices=choice, concentration=1e12)
+    np.testing.assert_allclose(near.scores, np.repeat(ref.scores, 5, axis=1), atol=1e-5)
+    loose = monte_carlo(base, draws=5, seed=3, choices=choice, concentration=20.0)
+    assert np.abs(loose.scores - ref.scores).max() > 1e-3
+
+
+def test_dirichlet_from_uniforms_has_dirichlet_moments():
+    center = np.array([0.5, 0.3, 0.2, 0.0])
+    c = 40.0
+    u = np.random.default_rng(11).random((40000, 4))
+    w = dirichlet_from_uniforms(center, c, u)
+    np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=1e-12)
+    assert (w[:, 3] == 0).all()
+    np.testing.assert_allclose(w.mean(axis=0), center, atol=3e-3)
+    var = center * (1 - center) / (c + 1)
+    np.testing.assert_allclose(w.var(axis=0), var, rtol=0.05, atol=1e-12)
+    # Independent sampler, same distribution: compare with numpy's Dirichlet.
+    ref = np.random.default_rng(12).dirichlet(c * center[:3], size=40000)
+    np.testing.assert_allclose(np.quantile(w[:, 0], [0.1, 0.5, 0.9]),
+                               np.quantile(ref[:, 0], [0.1, 0.5, 0.9]), atol=6e-3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    z=arrays(float, (9, 3), elements=st.floats(0, 1)),
+    w=arrays(float, (4, 3), elements=st.floats(0, 1)),
+    per_group=st.booleans(),
+)
+def test_topsis_many_equals_topsis_closeness(z, w, per_group):
+    groups = np.repeat([1, 2, 3], 3) if per_group else None
+    got = topsis_many(z, w, groups=groups)
+    for d in range(len(w)):
+        np.testing.assert_allclose(got[:, d], topsis_closeness(z, w[d], groups=groups),
+                                   rtol=1e-9, atol=1e-9)
+
+
+def test_shares_and_intervals_are_well_formed(mc):
+    assert mc.orderings["share"].between(0, 1).all()
+    assert mc.gaps["share_positive"].between(0, 1).all()
+    fo = mc.sensitivity["first_order"].dropna()
+    assert len(fo) and fo.between(0, 1).all()
+    ri = mc.rank_intervals
+    assert ((ri["q05"] <= ri["median"]) & (ri["median"] <= ri["q95"])).all()
+    assert ((ri["min"] >= 1) & (ri["max"] <= 30)).all()
+    assert (ri["n_draws"] == 200).all()
+    # The pairwise ordering share is the share of positive gaps.
+    pairs = mc.orderings[mc.orderings["ordering"].str.count(">") == 1]
+    gap = mc.gaps.assign(ordering=mc.gaps["gap"].str.replace(" - ", " > "))
+    merged = pairs.merge(gap, on=["scheme", "year", "ordering"])
+    np.testing.assert_allclose(merged["share"], merged["share_positive"])
+    # The chain holds no more often than any of its links.
+    chain = mc.orderings[mc.orderings["ordering"] == "east > central > west"]
+    link = mc.orderings[mc.orderings["ordering"] == "central > west"]
+    assert (chain["share"].to_numpy() <= link["share"].to_numpy() + 1e-12).all()
+    assert set(mc.orderings["scheme"]) == {"region3", "region4"}
+
+
+def test_draws_follow_the_choice_space(mc, spec):
+    space = default_choices(spec)
+    assert set(mc.draws["weighting"]) == set(space["weighting"])
+    assert mc.draws["missing"].eq("drop_unit").all()
+    share_none = (mc.draws["leave_out"] == "none").mean()
+    assert 0.4 < share_none < 0.6
+    assert mc.draws["shift"].isin([0.0, 0.0001, 0.01]).all()
+    assert any("green_factories_density" in n for n in mc.notes)
+    assert any("54" in n for n in mc.notes)
+
+
+def test_figure_frames_and_plots(mc):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frame = mc.rank_uncertainty_frame()
+    assert frame.columns.tolist() == ["code", "name", "region", "median", "lo", "hi", "baseline"]
+    assert len(frame) == 30 and frame["median"].is_monotonic_increasing
+    sens = mc.sensitivity_frame()
+    totals = sens.groupby("output")["first_order"].sum()
+    np.testing.assert_allclose(totals, 1.0, atol=1e-9)
+    ax = plot_rank_uncertainty(mc)
+    assert len(ax.get_yticks()) == 30
+    ax2 = plot_sensitivity(mc, output="mean_rank_shift")
+    assert len(ax2.patches) == len(sens[sens["output"] == "mean_rank_shift"])
+    plt.close("all")
+    assert "east > central > west" in mc.summary()
+
+
+def test_first_order_shares_hand_cases():
+    x = np.repeat([0, 1, 2], 40)
+    y = np.column_stack([
+        x * 3.0,                          # fully explained
+        np.tile([0.0, 1.0], 60),          # independent of x
+        x + np.tile([0.0, 1.0], 60),      # between variance 2/3 over total 2/3 + 1/4
+        np.where(x == 0, np.nan, x),      # absent in some draws: use the rest
+        np.ones(120),                     # constant: undefined
+    ])
+    s = first_order_shares(x, y)
+    assert s[0] == pytest.approx(1.0)
+    assert s[1] == 0.0
+    assert s[2] == pytest.approx((2 / 3) / (2 / 3 + 1 / 4), abs=0.02)
+    assert s[3] == pytest.approx(1.0)
+    assert np.isnan(s[4])
+
+
+def test_missing_choice_can_bring_a_unit_back(base):
+    res = monte_carlo(base, draws=60, seed=2,
+                      choices=fixed(missing={"drop_unit": 0.5, "impute:year_mean": 0.5}))
+    tibet = res.rank_intervals[res.rank_intervals["code"] == "54"]
+    assert len(tibet) == 5 and tibet["baseline_rank"].isna().all()
+    imputed = (res.draws["missing"] == "impute:year_mean").sum()
+    assert (tibet["n_draws"] == imputed).all() and 0 < imputed < 60
+    assert res.rank_intervals["max"].max() <= 31
+    with pytest.raises(ValueError, match="cannot fill"):
+        monte_carlo(base, draws=3, seed=2, choices=fixed(missing="impute:linear"))
+
+
+def test_bad_input_is_named(base, panel, spec):
+    with pytest.raises(ValueError, match="unknown choice factor"):
+        monte_carlo(base, draws=3, choices={"weights": ["equal"]})
+    with pytest.raises(ValueError, match="unknown value"):
+        monte_carlo(base, draws=3, choices={"weighting": ["entropy", "pca"]})
+    with pytest.raises(ValueError, match="sum to 1"):
+        monte_carlo(base, draws=3, choices={"aggregation": {"sum": 0.5, "topsis": 0.2}})
+    with pytest.raises(ValueError, match="leave_out"):
+        monte_carlo(base, draws=3, choices={"leave_out": ["indicator:nope"]})
+    with pytest.raises(ValueError, match="hierarchy"):
+        monte_carlo(build_index(panel, spec, hierarchy="pillar"), draws=3)
+    with pytest.raises(TypeError, match="IndexResult"):
+        monte_carlo(panel, draws=3)
+
+
+def test_tuple_source_and_repr(panel, spec):
+    res = monte_carlo((panel, spec), draws=10, seed=0)
+    assert isinstance(res, RobustnessResult)
+    assert "10 draws" in repr(res)
+    assert len(res.ranks_long()) == 10 * 150
