@@ -876,6 +876,10 @@ def validate_file(
         except DataError as exc:
             problems.extend(exc.problems)
             continue
+        except ValueError as exc:  # reader options (layout, indicator=, year=, header_rows=)
+            problems.append(Problem("error", str(exc), "correct the reader options",
+                                    file=str(one)))
+            continue
         problems.extend(report.problem_list())
         frames.append(frame)
         reports.append(report)

@@ -230,3 +230,10 @@ def test_validate_file_with_the_default_spec_and_panel():
     assert report.ok, report.summary()
     coverage = [w for w in texts(report, "warning") if w.startswith("coverage")]
     assert any("Tibet (54)" in w for w in coverage)
+
+
+def test_validate_file_reports_bad_reader_options(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("地区,2019\n北京,1\n", encoding="utf-8")
+    report = validate_file(path, layout="years")
+    assert texts(report) == ["layout='years' (years as columns) needs indicator='<series id>'"]

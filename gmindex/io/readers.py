@@ -898,7 +898,7 @@ def _row_label(rows: _Rows, cells: list, row: int, label_col: int, value_cells: 
         if not any_value:
             col.problem("warning", f"row ignored: {text!r} is not a province and has no values",
                         "delete the row if it is a title or note", row=row, province=repr(text))
-            rows.invalid(n_values)
+            rows.drop(row, text, "not a province, no values", n_values)
             return "done", None
         rows.invalid(n_values)
         col.problem("error", info.problem, info.suggestion, row=row, province=repr(text))
@@ -1023,6 +1023,7 @@ def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
         rows.value(value_cell, row=row, column=names["value"], code=code, province=province,
                    year=parsed_year.year, indicator=indicator, label=label, extra=extra)
     extra_cols = [r for r in ("unit", "source_id") if r in roles]
+    _nothing_read(col)
     return _records_frame(rows.records, extra_cols), col.report()
 
 
@@ -1216,6 +1217,7 @@ def _read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, sourc
     extra_cols = (["unit"] if unit is not None else []) + (
         ["source_id"] if source_id is not None else []
     )
+    _nothing_read(col)
     return _records_frame(rows.records, extra_cols), col.report()
 
 
@@ -1250,6 +1252,12 @@ def _wide_header(grid: _Grid, layout: str, label_col: int, first_data: int, file
 
 # ---------------------------------------------------------------------------
 # Public readers
+
+
+def _nothing_read(col: _Collector) -> None:
+    if col.used == 0 and not any(p.severity == "error" for p in col.problems):
+        col.problem("warning", f"no numbers read: all {col.read} value cells are missing or in "
+                    "dropped rows", "check that this is the table you meant to read")
 
 
 def _finish(frame: pd.DataFrame, report: ReadReport, *, registry, keep_source: bool):

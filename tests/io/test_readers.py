@@ -428,3 +428,17 @@ def test_no_warning_for_clean_files(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_wide(path, indicator=IND)
+
+
+def test_all_missing_table_warns(tmp_path):
+    path = write(tmp_path, "x.csv", "地区,2019,2020\n西藏,—,…\n")
+    with pytest.warns(DataWarning, match="no numbers read: all 2 value cells are missing"):
+        assert read_wide(path, indicator=IND).empty
+
+
+def test_unknown_label_without_values_counts_as_dropped(tmp_path):
+    path = write(tmp_path, "x.csv", "地区,2019\n北京,1\n（续表）,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df, report = read_wide_with_report(path, indicator=IND)
+    assert report.cells_invalid == 0 and report.cells_dropped == 1 and report.reconciles
