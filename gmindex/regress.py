@@ -241,11 +241,11 @@ def term_labels() -> dict[str, str]:
     >>> term_labels()["log_gdp_pc"], term_labels()["const"]
     ('Log GDP per capita', 'Constant')
     """
-    labels = {"const": "Constant"}
-    for scheme in ("region4", "region3"):
-        from gmindex.provinces import REGION_ORDER
+    from gmindex.provinces import REGION_ORDER
 
-        labels.update({r: r.capitalize() for r in REGION_ORDER[scheme]})
+    labels = {"const": "Constant"}
+    for regions in REGION_ORDER.values():
+        labels.update({r: r.capitalize() for r in regions})
     labels.update({c.id: c.label for c in COVARIATES.values()})
     return labels
 
