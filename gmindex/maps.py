@@ -32,8 +32,6 @@ Examples
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -170,7 +168,9 @@ _NODATA_FACE = "#dddddd"
 _NODATA_HATCH = "////"
 _MAIN_MIN_LAT = 17.5  # south of Hainan Island: the rest of the sea goes in the inset
 _INSET_HEIGHT = 0.33  # inset box height as a share of the main map height
-_SIMPLIFY_M = 500.0  # below one pixel at 300 dpi for both figure widths
+# Simplification tolerances (metres) to pick from: about half a pixel at 300 dpi
+# for the drawn scale, so vector files stay small without a visible change.
+_SIMPLIFY_LEVELS = (250.0, 500.0, 1000.0, 2000.0, 4000.0)
 
 
 # ---------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def _layout() -> _Layout:
             kept = shapely.transform(
                 MultiPolygon(parts), lambda xy: np.column_stack(to_albers.transform(*xy.T))
             )
-        main[code] = shapely.simplify(kept, _SIMPLIFY_M, preserve_topology=True)
+        main[code] = kept
     cx0, cy0, cx1, cy1 = shapely.total_bounds(list(main.values()))
     pad = 0.02 * (cy1 - cy0)
     y0, y1 = cy0 - pad, cy1 + pad
@@ -322,7 +322,7 @@ def _layout() -> _Layout:
         inset_extent[0] - pad, inset_extent[2] - pad, inset_extent[1] + pad, inset_extent[3] + pad
     )
     inset = {
-        code: shapely.simplify(g.intersection(clip), _SIMPLIFY_M / 2, preserve_topology=True)
+        code: g.intersection(clip)
         for code, g in albers.items()
         if g.intersects(clip)
     }
@@ -361,14 +361,25 @@ def _aspect() -> float:
     return (x1 - x0) / (y1 - y0)
 
 
-@lru_cache(maxsize=1)
-def _paths() -> tuple[dict[str, Any], dict[str, Any]]:
-    """Matplotlib paths (main, inset) per unit; paths are immutable, so shareable."""
+@lru_cache(maxsize=2 * len(_SIMPLIFY_LEVELS))
+def _paths(inset: bool, tolerance: float) -> dict[str, Any]:
+    """Matplotlib paths per unit, simplified; paths are immutable, so shareable."""
+    import shapely
+
     lay = _layout()
-    return (
-        {c: _polygon_path(g) for c, g in lay.main.items()},
-        {c: _polygon_path(g) for c, g in lay.inset.items()},
-    )
+    geoms = lay.inset if inset else lay.main
+    return {
+        c: _polygon_path(shapely.simplify(g, tolerance, preserve_topology=True))
+        for c, g in geoms.items()
+    }
+
+
+def _tolerance(ax: Axes, data_width: float) -> float:
+    """Largest listed tolerance below half a 300-dpi pixel of this axes."""
+    inches = ax.get_position().width * ax.figure.get_figwidth()
+    half_pixel = 0.5 * data_width / (inches * 300)
+    fitting = [t for t in _SIMPLIFY_LEVELS if t <= half_pixel]
+    return fitting[-1] if fitting else _SIMPLIFY_LEVELS[0]
 
 
 def _polygon_path(geom: Any) -> Any:
@@ -763,25 +774,28 @@ def _draw_units(
     from matplotlib.collections import PathCollection
     from matplotlib.patches import PathPatch
 
-    paths = _paths()[1 if inset else 0]
+    x0, x1 = (_layout().inset_extent if inset else _layout().extent)[:2]
+    paths = _paths(inset, _tolerance(ax, x1 - x0))
+    # Each unit is stroked white (a casing; later units cover earlier ones,
+    # so every shared border ends up cased on both sides), then a thin grey
+    # line goes over all fills: borders stay visible on the palest and on
+    # the darkest classes alike.
     for code, path in paths.items():
         patch = PathPatch(
-            path, linewidth=0, gid=f"{'inset-' if inset else ''}unit-{code}", zorder=1
+            path, edgecolor="white", linewidth=2.6 * style.edge_lw, joinstyle="round",
+            gid=f"{'inset-' if inset else ''}unit-{code}", zorder=1,
         )
         _apply_fill(patch, fills.get(code) or style.nodata())
         # add_artist, not add_patch: the limits are set explicitly, and
         # add_patch would walk every vertex to update the data limits.
         ax.add_artist(patch)
-    # Borders drawn once over all fills: a white casing under a grey line
-    # stays visible on the palest and on the darkest classes alike.
-    for colour, width, z in (("white", 2.6 * style.edge_lw, 1.1), (_EDGE, style.edge_lw, 1.2)):
-        borders = PathCollection(
-            list(paths.values()), facecolors="none", edgecolors=colour, linewidths=width,
-            transform=ax.transData, zorder=z,
-        )
-        borders.set_joinstyle("round")
-        borders.set_gid("borders")
-        ax.add_collection(borders, autolim=False)
+    borders = PathCollection(
+        list(paths.values()), facecolors="none", edgecolors=_EDGE, linewidths=style.edge_lw,
+        transform=ax.transData, zorder=1.2,
+    )
+    borders.set_joinstyle("round")
+    borders.set_gid("borders")
+    ax.add_collection(borders, autolim=False)
 
 
 def _apply_fill(patch: Any, fill: Mapping[str, Any]) -> None:
@@ -1243,11 +1257,15 @@ def change_map(
         lower, upper = None, list(bins)
     classes = classify(change["change"], scheme="user", bins=upper, lower=lower, cmap=cmap,
                        greyscale=greyscale, diverging=True)
-    lang_title = _TEXT[lang if lang in _TEXT else "en"]["change"].format(
-        column=column if lang == "en" else column, start=start, end=end
-    ) if legend_title is None else legend_title
+    if legend_title is None:
+        if lang not in _TEXT:
+            raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+        name = column.replace("_", " ")
+        if lang == "zh" and column == "score":
+            name = "得分"
+        legend_title = _TEXT[lang]["change"].format(column=name, start=start, end=end)
     return choropleth(change, "change", classes=classes, ax=ax, lang=lang, labels=labels,
-                      legend_title=lang_title, unit=unit, greyscale=greyscale, title=title,
+                      legend_title=legend_title, unit=unit, greyscale=greyscale, title=title,
                       size=size)
 
 
@@ -1369,43 +1387,6 @@ def region_map(
 # saving
 
 
-def _fallback_save_figure(
-    fig: Figure, stem: str | Path, *, formats: Sequence[str], dpi: int
-) -> list[Path]:
-    """Deterministic, atomic figure writing (used until gmindex.io.writers provides it)."""
-    import matplotlib
-
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    metadata = {
-        "png": {"Software": None},
-        "pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
-        "svg": {"Creator": None, "Date": None},
-    }
-    out = []
-    with matplotlib.rc_context({"svg.hashsalt": "gmindex", "pdf.fonttype": 42}):
-        for fmt in formats:
-            target = stem.with_suffix(f".{fmt}")
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=f".{fmt}.tmp")
-            os.close(fd)
-            try:
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata.get(fmt))
-                os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-            out.append(target)
-    return out
-
-
-def _save(fig: Figure, stem: Path, formats: Sequence[str], dpi: int) -> list[Path]:
-    try:
-        from gmindex.io.writers import save_figure
-    except ImportError:
-        return _fallback_save_figure(fig, stem, formats=formats, dpi=dpi)
-    return [Path(p) for p in save_figure(fig, stem, formats=tuple(formats), dpi=dpi)]
-
-
 def save_standard_maps(
     result_or_scores: Any,
     outdir: str | Path = "figures",
@@ -1445,6 +1426,8 @@ def save_standard_maps(
     """
     import matplotlib.pyplot as plt
 
+    from gmindex.io.writers import save_figure
+
     frame = _panel(result_or_scores, column, None)
     years = sorted(int(y) for y in frame["year"].unique())
     start, end = years[0], years[-1]
@@ -1467,7 +1450,7 @@ def save_standard_maps(
     for stem, make in jobs:
         fig = make()
         try:
-            written += _save(fig, outdir / f"{stem}{suffix}", formats, dpi)
+            written += save_figure(fig, outdir / f"{stem}{suffix}", formats=tuple(formats), dpi=dpi)
         finally:
             plt.close(fig)
     return written
