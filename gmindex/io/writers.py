@@ -52,6 +52,7 @@ __all__ = [
     "to_wide",
     "write_json",
     "write_table",
+    "write_text",
 ]
 
 TABLE_FORMATS = ("csv", "xlsx", "dta", "tex", "md")
@@ -133,6 +134,11 @@ def write_json(obj, path: str | Path) -> Path:
     pathlib.Path
     """
     return _atomic_bytes(Path(path), _json_text(obj).encode("utf-8"))
+
+
+def write_text(text: str, path: str | Path) -> Path:
+    """Write text (LaTeX, Markdown, notes) as UTF-8 with LF line ends, atomically."""
+    return _atomic_bytes(Path(path), text.replace("\r\n", "\n").encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------
@@ -369,7 +375,8 @@ def write_table(
     float_format : str or None
         printf-style format of floats in CSV, TeX and Markdown (``"%.10g"``:
         10 significant digits, hiding round-off noise); None writes the
-        shortest exact representation.  XLSX and Stata store full precision.
+        shortest exact representation.  Stata stores full precision; XLSX
+        keeps 16 significant digits (Excel itself shows 15).
 
     Returns
     -------

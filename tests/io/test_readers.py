@@ -358,17 +358,22 @@ def test_warning_is_issued_when_report_is_not_asked(tmp_path):
 # --------------------------------------------------------------------------- properties
 
 CODES = REG.codes
-finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+# Excel keeps about 15 significant digits (openpyxl writes 16), so the XLSX round
+# trip uses numbers with 12.
+excel_floats = st.floats(min_value=-1e12, max_value=1e12).map(lambda v: float(f"{v:.12g}"))
 
 
 @st.composite
-def long_panels(draw):
+def long_panels(draw, values=finite):
     codes = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=8, unique=True))
     years = draw(st.lists(st.integers(1990, 2030), min_size=1, max_size=5, unique=True))
     cells = [(c, y) for c in codes for y in years]
     keep = draw(st.lists(st.booleans(), min_size=len(cells), max_size=len(cells)))
     kept = [cell for cell, k in zip(cells, keep) if k] or cells[:1]
-    values = draw(st.lists(finite, min_size=len(kept), max_size=len(kept)))
+    values = draw(st.lists(values, min_size=len(kept), max_size=len(kept)))
     return pd.DataFrame({"code": [c for c, _ in kept], "year": [y for _, y in kept],
                          "indicator": "x", "value": values})
 
@@ -391,7 +396,7 @@ def test_round_trip_long_wide_long_is_lossless(tmp_path, panel, labels):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(panel=long_panels())
+@given(panel=long_panels(values=excel_floats))
 def test_round_trip_through_xlsx(tmp_path, panel):
     wide = to_wide(panel, labels="zh")
     (path,) = write_table(wide, tmp_path / "wide", formats=("xlsx",))
