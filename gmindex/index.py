@@ -174,11 +174,36 @@ class IndexResult:
 
 
 def panel_sha256(panel: pd.DataFrame) -> str:
-    """Content hash of a long panel, independent of row order and file format."""
+    """Content hash of a long panel, independent of row order and file format.
+
+    The hashed text is the CSV of ``code, year, indicator, value`` sorted by
+    the keys, values written with ``%.17g``.
+    """
     cols = ["code", "year", "indicator", "value"]
     canon = panel[cols].sort_values(cols[:3], kind="stable")
-    text = canon.to_csv(index=False, float_format="%.17g", lineterminator="\n")
+    if _plain_csv_fields(canon):
+        # The text DataFrame.to_csv would write, built directly (several times faster).
+        values = ["" if v != v else "%.17g" % v for v in canon["value"].to_numpy().tolist()]
+        lines = map(",".join, zip(canon["code"].tolist(), map(str, canon["year"].tolist()),
+                                  canon["indicator"].tolist(), values))
+        text = ",".join(cols) + "\n" + "\n".join(lines) + "\n"
+    else:
+        text = canon.to_csv(index=False, float_format="%.17g", lineterminator="\n")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain_csv_fields(canon: pd.DataFrame) -> bool:
+    """True when to_csv would write every field as is (no quoting, float64 values, int years)."""
+    if canon["value"].dtype != np.float64 or canon["year"].dtype.kind not in "iu":
+        return False
+    for col in ("code", "indicator"):
+        s = canon[col]
+        if not pd.api.types.is_string_dtype(s) or s.isna().any():
+            return False
+        for u in pd.unique(s.to_numpy()):
+            if not isinstance(u, str) or not u or any(ch in u for ch in ',"\n\r'):
+                return False
+    return True
 
 
 def _check_options(options: dict, spec: Spec) -> None:
@@ -510,13 +535,17 @@ def build_index(
 
 
 def _long(matrix: pd.DataFrame) -> pd.DataFrame:
-    out = matrix.stack().rename("value").reset_index()
-    out.columns = ["code", "year", "indicator", "value"]
-    order = {i: k for k, i in enumerate(matrix.columns)}
-    return out.sort_values(
-        ["indicator", "code", "year"], kind="stable",
-        key=lambda s: s.map(order) if s.name == "indicator" else s,
-    ).reset_index(drop=True)
+    """Long table ordered by indicator (column order), code, year: the columns stacked."""
+    if not matrix.index.is_monotonic_increasing:
+        matrix = matrix.sort_index(kind="stable")
+    n, k = matrix.shape
+    keys = matrix.index
+    return pd.DataFrame({
+        "code": np.tile(keys.get_level_values(0).to_numpy(), k),
+        "year": np.tile(keys.get_level_values(1).to_numpy(), k),
+        "indicator": np.repeat(matrix.columns.to_numpy(), n),
+        "value": matrix.to_numpy().ravel(order="F"),
+    })
 
 
 def _provenance(panel, spec, options, outcome, derived, log, ids) -> dict:
