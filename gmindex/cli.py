@@ -3,6 +3,10 @@
 ``gmindex build``     data + spec -> index tables in a results folder
 ``gmindex validate``  check a data file and list every problem
 ``gmindex info``      coverage table: indicators x years x provinces
+``gmindex analyse``   regional means, gradient, Dagum, Theil, convergence, Moran, regressions
+``gmindex map``       the standard map set (PNG, PDF, SVG)
+``gmindex robustness`` Monte Carlo over method choices, rank intervals, sensitivity
+``gmindex notebooks`` execute the notebook suite with papermill
 """
 
 from __future__ import annotations
@@ -102,8 +106,12 @@ def build(
 def _print_summary(res) -> None:
     prov = res.provenance
     console.print(repr(res))
+    cells = res.missing.missing
     for code, why in prov["units_dropped"].items():
-        console.print(f"[yellow]unit {code} ({res.registry.label(code)}) dropped[/yellow]: {why}")
+        lacking = sorted(cells.loc[cells["code"] == code, "indicator"].unique())
+        why = f"no value for {', '.join(lacking)}" if lacking else why
+        console.print(f"[yellow]unit {code} ({res.registry.label(code)}) dropped[/yellow] "
+                      f"by rule {res.missing.rule}: {why}")
     for ind, why in prov["indicators_dropped"].items():
         console.print(f"[yellow]indicator {ind} dropped[/yellow]: {why}")
     table = Table(title="Weights", show_lines=False)
@@ -166,7 +174,7 @@ def validate(
                 "" if getattr(row, c) is None or str(getattr(row, c)) in ("nan", "<NA>", "None") else str(getattr(row, c))
                 for c in ("row", "province", "column", "year", "indicator", "problem", "suggestion")])
         console.print(table)
-    console.print(report.summary())
+    console.print(report.summary().splitlines()[0] if len(problems) else report.summary())
     if not report.ok:
         raise typer.Exit(code=1)
 
@@ -186,15 +194,142 @@ def info(
         _fail(exc)
     cov = coverage_table(panel, spec_obj, registry=reg)
     table = Table(title=f"Coverage: units with data (of {len(reg)}); spec years {spec_obj.years[0]}-{spec_obj.years[-1]}")
-    table.add_column("series")
+    table.add_column("series", no_wrap=True)
     years = [c for c in cov.columns if isinstance(c, int)]
     for y in years:
         table.add_column(str(y), justify="right")
-    table.add_column("missing units", overflow="fold")
     for series, row in cov.iterrows():
-        cells = [f"[{'green' if row[y] == len(reg) else 'yellow'}]{row[y]}[/]" for y in years]
-        table.add_row(series, *cells, row["missing_units"])
+        table.add_row(series, *[f"[{'green' if row[y] == len(reg) else 'yellow'}]{row[y]}[/]" for y in years])
     console.print(table)
+    for series, row in cov.iterrows():
+        if row["missing_units"]:
+            console.print(f"[yellow]{series}[/yellow] lacks: {row['missing_units']}")
+
+
+@app.command()
+def analyse(
+    data: Optional[Path] = DataOpt,
+    spec: Optional[Path] = SpecOpt,
+    registry: Optional[Path] = RegistryOpt,
+    out: Path = OutOpt,
+    schemes: str = typer.Option("region4,region3", help="Region schemes (registry columns), comma-separated."),
+    start: Optional[int] = typer.Option(None, help="First year of the growth/convergence window."),
+    end: Optional[int] = typer.Option(None, help="Last year of the window."),
+    reps: int = typer.Option(9999, help="Wild cluster bootstrap replications."),
+    permutations: int = typer.Option(999, help="Moran's I permutations."),
+    seed: int = typer.Option(12345, help="Seed of every random draw."),
+    formats: str = typer.Option("csv,xlsx", help="Table formats, comma-separated."),
+) -> None:
+    """Regional gradient, disparity, convergence, spatial and regression tables."""
+    from gmindex.analysis import analysis_tables, write_analysis
+
+    try:
+        with _step("building the index"):
+            res = _build(data, spec, registry)
+        with _step("running the analysis (bootstrap, permutations)"):
+            analysis = analysis_tables(res, schemes=tuple(schemes.split(",")), start=start, end=end,
+                                       reps=reps, permutations=permutations, seed=seed)
+        with _step(f"writing tables to {out}/"):
+            paths = write_analysis(analysis, out, formats=tuple(formats.split(",")),
+                                   provenance=res.provenance)
+    except _data_errors() as exc:
+        _fail(exc)
+    for line in analysis.findings:
+        console.print(line)
+    console.print(analysis.tables["morans_i"][["year", "I", "p_sim"]].to_string(index=False))
+    console.print(analysis.publication["regressions"].to_markdown())
+    console.print(f"{len(paths)} files written to [bold]{out}/[/bold]")
+
+
+@app.command(name="map")
+def map_(
+    data: Optional[Path] = DataOpt,
+    spec: Optional[Path] = SpecOpt,
+    out: Path = typer.Option(Path("figures"), "--out", "-o", help="Folder for figures."),
+    lang: str = typer.Option("en", help="Label language: en | zh"),
+    permutations: int = typer.Option(999, help="Permutations for the LISA map."),
+    seed: int = typer.Option(12345, help="Seed of the LISA permutations."),
+    formats: str = typer.Option("png,pdf,svg", help="Figure formats, comma-separated."),
+) -> None:
+    """Write the standard map set for the index (Albers, South China Sea inset, GS(2024)0650)."""
+    from gmindex.maps import save_standard_maps
+    from gmindex.spatial import contiguity_weights, lisa_clusters
+
+    try:
+        with _step("building the index"):
+            res = _build(data, spec, None)
+        with _step("LISA clusters for the last year"):
+            last = int(res.scores["year"].max())
+            w = contiguity_weights(sorted(res.scores["code"].unique()))
+            lisa = lisa_clusters(res.scores, year=last, w=w, permutations=permutations, seed=seed)
+        with _step(f"drawing maps into {out}/"):
+            paths = save_standard_maps(res, out, lisa=lisa, lang=lang,
+                                       formats=tuple(formats.split(",")))
+    except _data_errors() as exc:
+        _fail(exc)
+    for p in paths:
+        console.print(f"  {p}")
+
+
+@app.command()
+def robustness(
+    data: Optional[Path] = DataOpt,
+    spec: Optional[Path] = SpecOpt,
+    registry: Optional[Path] = RegistryOpt,
+    out: Path = OutOpt,
+    draws: int = typer.Option(10000, help="Monte Carlo draws."),
+    seed: int = typer.Option(12345, help="Seed."),
+    formats: str = typer.Option("csv,xlsx", help="Table formats, comma-separated."),
+) -> None:
+    """Monte Carlo over method choices: rank intervals, ordering frequencies, sensitivity."""
+    from gmindex.io.writers import write_table
+    from gmindex.robustness import monte_carlo
+
+    try:
+        with _step("building the baseline index"):
+            res = _build(data, spec, registry)
+        mc = monte_carlo(res, draws=draws, seed=seed, progress=True)
+        tables = {"draws": mc.draws, "rank_intervals": mc.rank_intervals,
+                  "orderings": mc.orderings, "gaps": mc.gaps, "sensitivity": mc.sensitivity,
+                  "effects": mc.effects}
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [p for name, table in tables.items()
+                 for p in write_table(table, out / f"robustness_{name}",
+                                      formats=tuple(formats.split(",")), provenance=res.provenance)]
+    except _data_errors() as exc:
+        _fail(exc)
+    console.print(mc.summary())
+    console.print(f"{len(paths)} files written to [bold]{out}/[/bold]")
+
+
+@app.command()
+def notebooks(
+    out: Path = typer.Option(Path("results/notebooks"), "--out", "-o", help="Folder for executed notebooks."),
+    data: Optional[Path] = DataOpt,
+    spec: Optional[Path] = SpecOpt,
+    results_dir: Optional[Path] = typer.Option(None, help="Tables folder passed to the notebooks (default: results/)."),
+    figures_dir: Optional[Path] = typer.Option(None, help="Figures folder passed to the notebooks (default: figures/)."),
+    quick: bool = typer.Option(False, help="Fewer draws and replications (for a fast check)."),
+    only: Optional[str] = typer.Option(None, help="Run only notebooks whose names start with these prefixes (comma-separated)."),
+) -> None:
+    """Execute every notebook in order (papermill); a cell error stops with exit code 1."""
+    from gmindex.notebooks import notebook_dir, run_notebooks
+
+    root = notebook_dir().parent
+    params = {
+        "data_path": str(data.resolve()) if data else None,
+        "spec_path": str(spec.resolve()) if spec else None,
+        "results_dir": str((results_dir or root / "results").resolve()),
+        "figures_dir": str((figures_dir or root / "figures").resolve()),
+        "quick": quick,
+    }
+    try:
+        done = run_notebooks(out.resolve(), params, names=only.split(",") if only else None,
+                             progress=True)
+    except Exception as exc:  # papermill reports the failing cell
+        _fail(exc)
+    for p in done:
+        console.print(f"  executed {p}")
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -80,11 +80,13 @@ def normalize_name(name: object) -> str:
     >>> normalize_name("ＨＥＢＥＩ  Province*")
     'hebei'
     """
-    text = unicodedata.normalize("NFKC", str(name)).strip()
+    # Footnote marks go before NFKC, which would turn ① into a plain 1.
+    text = re.sub(r"[\*#†‡§①-⑳]", "", str(name))
+    text = unicodedata.normalize("NFKC", text).strip()
     text = re.sub(r"[\s\u3000]+", " ", text)
-    # Footnote marks that yearbook tables attach to names.
-    text = re.sub(r"[\*#†‡§①-⑳()（）\[\]]+$", "", text).strip()
-    text = re.sub(r"[\*#†‡§①-⑳]", "", text)
+    # Yearbooks pad two-character names to the width of three: 北　京.
+    text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+    text = re.sub(r"[()\[\]]+$", "", text).strip()
     for suffix in _ZH_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
@@ -159,6 +161,10 @@ class Registry:
     def __contains__(self, code: object) -> bool:
         return str(code) in self.table.index
 
+    def knows(self, name: object) -> bool:
+        """Whether a name or code is known (cheap: no suggestions computed)."""
+        return normalize_name(name) in self._lookup
+
     def to_code(self, name: object) -> str:
         """Code of a unit given any known spelling of its name or its code.
 
@@ -171,11 +177,11 @@ class Registry:
         try:
             return self._lookup[key]
         except KeyError:
-            close = difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.5)
+            close = difflib.get_close_matches(key, list(self._lookup), n=6, cutoff=0.5)
+            codes = list(dict.fromkeys(self._lookup[c] for c in close))[:3]
             hint = (
-                "closest known: "
-                + ", ".join(f"{self.label(self._lookup[c])} ({c!r})" for c in close)
-                if close
+                "closest known: " + ", ".join(f"{self.label(c)} ({c})" for c in codes)
+                if codes
                 else f"known units are listed in {self.source}"
             )
             raise UnknownUnitError(f"unknown unit name {name!r}; {hint}") from None

@@ -858,7 +858,7 @@ def validate_file(
     >>> [p.split(":")[0] for p in report.errors["problem"]]
     ['not a number', "unknown province name 'Shanxii'"]
     >>> report.errors["suggestion"].iloc[1]  # doctest: +ELLIPSIS
-    "closest known: Shanxi ('shanxi'), ...; correct the name, or add it as an alias..."
+    "closest known: Shanxi (14), ...; correct the name, or add it as an alias..."
     """
     from gmindex.io.readers import _read_lenient
 

@@ -584,12 +584,9 @@ class _Labels:
         key = normalize_name(_FOOTNOTE.sub("", text).strip())
         if key in _NATIONAL or key in _REGIONAL:
             return True
-        # The registry's own lookup table: a miss there would make to_code compute
-        # spelling suggestions, which is slow for the hundreds of numeric cells.
-        lookup = getattr(self.registry, "_lookup", None)
-        if lookup is not None:
-            return key in lookup
-        return self(cell).kind not in ("unknown", "blank")
+        # knows() is cheap; a miss in to_code would compute spelling suggestions,
+        # which is slow for the hundreds of numeric cells.
+        return self.registry.knows(key)
 
     def province(self, code: str | None, label: str) -> str:
         """How messages name the province: 'Shanxi (14), written '山西''."""

@@ -1,0 +1,145 @@
+"""The study's standard analysis of an index result, as named tables.
+
+:func:`analysis_tables` runs the regional, disparity, convergence, spatial and
+regression functions on one :class:`~gmindex.index.IndexResult` with one set of
+options and returns every table by name; :func:`write_analysis` writes them.
+The CLI (``gmindex analyse``) and the reproduce job use it; the notebooks call
+the same functions one by one with narrative in between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from gmindex.index import IndexResult
+
+__all__ = ["AnalysisResult", "analysis_tables", "value_added_weights", "write_analysis"]
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Named tables, plain-text findings and publication tables."""
+
+    tables: dict[str, pd.DataFrame]
+    findings: tuple[str, ...]
+    publication: dict = field(default_factory=dict)
+
+
+def value_added_weights(panel: pd.DataFrame, series: str = "industrial_va_100m_yuan") -> pd.DataFrame:
+    """``code, year, weight`` frame from one raw series (industrial value added by default)."""
+    rows = panel[panel["indicator"] == series]
+    return rows[["code", "year", "value"]].rename(columns={"value": "weight"}).reset_index(drop=True)
+
+
+def analysis_tables(
+    result: IndexResult,
+    *,
+    schemes: Sequence[str] = ("region4", "region3"),
+    start: int | None = None,
+    end: int | None = None,
+    reps: int = 9999,
+    permutations: int = 999,
+    seed: int = 12345,
+) -> AnalysisResult:
+    """Run the standard analysis on an index result.
+
+    Parameters
+    ----------
+    result : IndexResult
+    schemes : region schemes to report (registry columns)
+    start, end : int, optional
+        Window for growth and beta convergence (default: first and last year).
+    reps : int
+        Wild cluster bootstrap replications.
+    permutations : int
+        Moran's I permutations.
+    seed : int
+        Seed of every random draw (bootstrap, permutations).
+
+    Returns
+    -------
+    AnalysisResult
+    """
+    from gmindex.convergence import beta_convergence, panel_beta_convergence, sigma_convergence
+    from gmindex.density import kde_by_group
+    from gmindex.disparity.dagum import dagum_by_year
+    from gmindex.disparity.theil import theil_by_year
+    from gmindex.regional import gradient_check, growth, rank_table, regional_means
+    from gmindex.regress import covariates_from_panel, driver_regression, gradient_regression
+    from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
+    from gmindex.tables import regression_table
+
+    scores, reg = result.scores, result.registry
+    years = sorted(scores["year"].unique())
+    start = start or years[0]
+    end = end or years[-1]
+    weights = value_added_weights(result.panel)
+    weights = weights[weights["code"].isin(scores["code"]) & weights["year"].isin(years)]
+    tables: dict[str, pd.DataFrame] = {}
+    findings: list[str] = []
+    order = ("east", "central", "west")
+    for scheme in schemes:
+        means = regional_means(scores, scheme=scheme, weights=weights, registry=reg)
+        tables[f"regional_means_{scheme}"] = means
+        check = gradient_check(means, order=order)
+        tables[f"gradient_check_{scheme}"] = check.to_frame()
+        findings.append(f"[{scheme}] " + check.text)
+        tables[f"regional_growth_{scheme}"] = growth(
+            means, start=start, end=end, by=("scheme", "region"), value="mean"
+        )
+        tables[f"dagum_{scheme}"] = dagum_by_year(scores, scheme=scheme, registry=reg)
+        tables[f"theil_{scheme}"] = theil_by_year(scores, scheme=scheme, registry=reg)
+        sigma = sigma_convergence(scores, scheme=scheme, registry=reg)
+        tables[f"sigma_convergence_{scheme}"] = sigma.by_year
+        tables[f"sigma_trend_{scheme}"] = sigma.trend
+        tables[f"density_{scheme}"] = kde_by_group(
+            scores, by=("region", "year"), scheme=scheme, registry=reg, clip=(0, 1)
+        )
+    tables["province_growth"] = growth(scores, start=start, end=end)
+    tables["rank_table"] = rank_table(scores, start=start, end=end, registry=reg)
+    beta = beta_convergence(scores, start=start, end=end, scheme=schemes[0], registry=reg)
+    tables["beta_convergence"] = beta.to_frame()
+    tables["panel_beta_convergence"] = panel_beta_convergence(scores).to_frame()
+
+    w = contiguity_weights(sorted(scores["code"].unique()))
+    moran = morans_i_by_year(scores, w=w, permutations=permutations, seed=seed)
+    tables["morans_i"] = moran
+    tables["lisa"] = pd.concat(
+        [lisa_clusters(scores, year=y, w=w, permutations=permutations, seed=seed).assign(year=y)
+         for y in years],
+        ignore_index=True,
+    )
+
+    models = [
+        gradient_regression(scores, scheme=s, registry=reg, reps=reps, seed=seed) for s in schemes
+    ]
+    covariates = covariates_from_panel(result.panel, years=years)
+    drivers = driver_regression(scores, covariates, spec=result.spec, reps=reps, seed=seed)
+    models.append(drivers)
+    for scheme, model in zip(schemes, models):
+        tables[f"regression_gradient_{scheme}"] = model.to_frame()
+    tables["regression_drivers"] = drivers.to_frame()
+    publication = {"regressions": regression_table(models)}
+    return AnalysisResult(tables, tuple(findings), publication)
+
+
+def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,
+                   formats: Sequence[str] = ("csv", "xlsx"), provenance: dict | None = None) -> list[Path]:
+    """Write every table (and the publication tables as .tex, .md and .csv) atomically."""
+    from gmindex.io.writers import write_table, write_text
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for name, table in analysis.tables.items():
+        paths += write_table(table, outdir / name, formats=formats, provenance=provenance)
+    for name, table in analysis.publication.items():
+        paths.append(write_text(table.to_latex(), outdir / f"table_{name}.tex"))
+        paths.append(write_text(table.to_markdown(), outdir / f"table_{name}.md"))
+        paths.append(table.to_csv(outdir / f"table_{name}.csv"))
+    paths.append(write_text("\n".join(analysis.findings) + "\n", outdir / "findings.txt"))
+    return paths

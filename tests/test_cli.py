@@ -1,0 +1,59 @@
+"""Tests for the command-line interface (typer's test runner, real default data)."""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from gmindex.cli import app
+
+runner = CliRunner()
+
+
+def test_build_writes_tables_and_provenance(tmp_path):
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["build", "--out", str(out), "--formats", "csv,dta"])
+    assert result.exit_code == 0, result.output
+    assert "unit 54 (Tibet) dropped" in result.output
+    scores = pd.read_csv(out / "index_scores.csv", dtype={"code": str})
+    assert scores.groupby("year")["code"].nunique().tolist() == [30] * 5
+    assert (out / "index_scores.dta").exists()
+    prov = json.loads((out / "index_provenance.json").read_text())
+    assert prov["units_dropped"].keys() == {"54"}
+
+
+def test_build_twice_gives_byte_identical_tables(tmp_path):
+    for name in ("a", "b"):
+        assert runner.invoke(app, ["build", "--out", str(tmp_path / name),
+                                   "--formats", "csv,xlsx,dta,tex,md"]).exit_code == 0
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_info_prints_coverage():
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0, result.output
+    assert "energy_consumption_10k_tce" in result.output and "54 Tibet" in result.output
+
+
+def test_validate_reports_problems_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,year,indicator,value\nShanxii,2016,gdp_100m_yuan,12\n"
+                   "11,2016,gdp_100m_yuan,abc\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "Shanxi" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_option_is_a_clear_error_not_a_traceback():
+    result = runner.invoke(app, ["build", "--weighting", "magic"])
+    assert result.exit_code == 1
+    assert "weighting='magic' is not known" in result.output
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["build", "--data", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 1
+    assert "nope.csv" in result.output
