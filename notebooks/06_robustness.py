@@ -1,0 +1,254 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 Robustness (稳健性检验)
+#
+# An index is a chain of choices: how to normalise, how to weight, how to aggregate, which
+# indicators to include. This notebook asks how much the results depend on them:
+#
+# 1. a seeded Monte Carlo over the documented choices (`gmindex.robustness.monte_carlo`):
+#    normalisation (pooled, per year, fixed base year), weighting (entropy, per-year entropy,
+#    equal, CRITIC, entropy weights perturbed by a Dirichlet draw), aggregation (weighted sum,
+#    TOPSIS), the entropy shift, and leaving out one indicator or pillar;
+# 2. how often the east > central > west ordering survives, year by year;
+# 3. rank intervals (排名区间) of the provinces;
+# 4. which choice matters most: first-order variance shares from the Monte Carlo and Sobol
+#    indices (`gmindex.sensitivity`, SALib);
+# 5. a different indicator set: the extended robustness spec `data/spec_alternative.toml`
+#    (14 indicators, 2016-2019).
+#
+# `quick = True` (tests) uses 200 draws and a small Sobol design; the full run uses 10,000
+# draws.
+
+# %% tags=["parameters"]
+data_path = None  # path to your long panel; None: the embedded default (data/panel.csv)
+spec_path = None  # path to your spec TOML; None: the default (data/spec.toml)
+years = None  # list of years; None: the spec's years (2016-2020)
+scheme = "region4"  # region scheme: "region4" (NBS four regions) or "region3" (three belts)
+results_dir = "../results"
+figures_dir = "../figures"
+quick = False  # True: fewer Monte Carlo draws and bootstrap reps (for tests)
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+import gmindex
+from gmindex.datasets import data_dir, load_default_panel, load_default_spec
+from gmindex.index import build_index
+from gmindex.io.readers import read_long
+from gmindex.io.writers import save_figure, write_table
+from gmindex.maps import use_cjk_font
+from gmindex.provinces import default_registry
+from gmindex.regional import gradient_check, regional_means
+from gmindex.robustness import monte_carlo, plot_rank_uncertainty, plot_sensitivity
+from gmindex.sensitivity import sobol_indices
+from gmindex.spec import read_spec
+
+pd.set_option("display.width", 160)
+plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+registry = default_registry()
+panel = read_long(data_path) if data_path else load_default_panel()
+spec = read_spec(spec_path) if spec_path else load_default_spec()
+results = Path(results_dir)
+figures = Path(figures_dir)
+res = build_index(panel, spec, registry=registry, years=years)
+years = res.options["years"]
+draws = 200 if quick else 10_000
+sobol_n = 64 if quick else 512
+seed = 20160101
+print(f"gmindex {gmindex.__version__}; baseline {res!r}")
+print(f"Monte Carlo: {draws} draws; Sobol: base sample {sobol_n}; seed {seed}")
+
+# %% [markdown]
+# ## 1. The Monte Carlo
+#
+# Each draw picks one option per factor, independently (the choice space and probabilities
+# are below), rebuilds the index and ranks the provinces within each year. The baseline is the
+# default build: pooled min-max, entropy weights, weighted sum, no shift, all indicators.
+
+# %%
+mc = monte_carlo(res, draws=draws, seed=seed)
+choice_table = pd.DataFrame(
+    [(f, str(v), p) for f, options in mc.choices.items() for v, p in options.items()],
+    columns=["factor", "option", "probability"])
+write_table(choice_table, results / "tab_robustness_choices", formats=("csv", "xlsx"))
+print(mc.summary())
+choice_table
+
+# %% [markdown]
+# ## 2. Does the gradient survive?
+#
+# Share of draws in which the ordering of regional mean scores holds, by scheme and year.
+# The chain east > central > west needs both of its steps; the pairwise rows show which
+# step breaks when it fails.
+
+# %%
+orderings = mc.orderings.copy()
+write_table(orderings, results / "tab_robustness_orderings", formats=("csv", "xlsx"))
+chain = orderings[orderings["ordering"] == "east > central > west"]
+for row in chain.itertuples():
+    print(f"{row.scheme} {row.year}: east > central > west in {row.share:.1%} of draws "
+          f"(baseline {'holds' if row.baseline_holds else 'does not hold'})")
+weakest = orderings[orderings["ordering"].isin(["east > central", "central > west"])]
+weakest = weakest.pivot(index=["scheme", "ordering"], columns="year", values="share")
+weakest.round(3)
+
+# %%
+# The chain is drawn thick: where east > central always holds it coincides with central > west.
+shown_orderings = ["east > central > west", "east > central", "central > west",
+                   "central > northeast", "west > northeast"]
+shown = orderings[orderings["ordering"].isin(shown_orderings)]
+grid = sns.relplot(data=shown, x="year", y="share", hue="ordering", style="ordering",
+                   size="ordering", col="scheme", kind="line", markers=True, height=3.2,
+                   aspect=1.2, palette="colorblind", hue_order=shown_orderings,
+                   sizes={o: 4.0 if o.count(">") == 2 else 1.5 for o in shown_orderings})
+grid.set(ylim=(-0.02, 1.02), xticks=years)
+grid.set_axis_labels("", "share of draws in which it holds")
+grid.set_titles("{col_name}")
+grid.figure.suptitle(f"How often regional orderings hold across {len(mc.draws):,} method draws")
+grid.figure.subplots_adjust(top=0.8)
+save_figure(grid.figure, figures / "fig_robustness_orderings", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# What each option does on average: the share of draws with that option in which
+# east > central > west holds (three-belt scheme, all years pooled), and the mean absolute
+# change of rank against the baseline.
+
+# %%
+effects = mc.effects.copy()
+write_table(effects, results / "tab_robustness_effects", formats=("csv", "xlsx"))
+worst = effects.loc[effects["share_east_central_west"].idxmin()]
+print(f"Option under which the ordering holds least often: {worst['factor']} = {worst['value']} "
+      f"({worst['share_east_central_west']:.1%} of its draws)")
+effects.round(3)
+
+# %% [markdown]
+# The regional gaps themselves (difference of regional mean scores; scores of TOPSIS draws are
+# on another scale, so read the signs and the share positive, not the levels):
+
+# %%
+gaps = mc.gaps.copy()
+write_table(gaps, results / "tab_robustness_gaps", formats=("csv", "xlsx"))
+gaps[gaps["scheme"] == scheme].round(3)
+
+# %% [markdown]
+# ## 3. Rank intervals
+#
+# Median rank and the 5-95% range over the draws, with the baseline rank, for the last year.
+# A long bar means the province's place depends on the method.
+
+# %%
+intervals = mc.rank_intervals.copy()
+write_table(intervals, results / "tab_rank_intervals", formats=("csv", "xlsx"))
+last = years[-1]
+fig, ax = plt.subplots(figsize=(6, 0.22 * intervals["code"].nunique() + 1.4))
+plot_rank_uncertainty(mc, ax=ax, year=last)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
+ax.set_title(f"Rank intervals over {len(mc.draws):,} method draws, {last}")
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / f"fig_rank_intervals_{last}", formats=("png", "pdf"))
+plt.show()
+
+# %%
+last_int = intervals[intervals["year"] == last].copy()
+last_int["width"] = last_int["q95"] - last_int["q05"]
+stable = last_int[last_int["width"] <= 2]["name"].tolist()
+print(f"{last}: provinces whose 90% rank interval spans at most 2 places: {stable or 'none'}")
+last_int.sort_values("width", ascending=False).head(8)[
+    ["name", "baseline_rank", "median", "q05", "q95", "width"]]
+
+# %% [markdown]
+# ## 4. Which choice matters most?
+#
+# First-order variance shares: the part of the variation of an output explained by one factor
+# alone. The bars of one output add up to 1 with "not explained by one factor" (interactions
+# and the random weight perturbation).
+
+# %%
+sens = mc.sensitivity_frame()
+write_table(sens, results / "tab_sensitivity_first_order", formats=("csv", "xlsx"))
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+for ax, output, title in zip(axes, ["rank", "gap east - west"],
+                              ["provinces' ranks", "east - west gap of mean scores"]):
+    plot_sensitivity(mc, ax=ax, output=output)
+    ax.set_title(f"What moves the {title}", fontsize=10)
+    sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / "fig_sensitivity_first_order", formats=("png", "pdf"))
+plt.show()
+for output in ("rank", "gap east - west"):
+    part = sens[(sens["output"] == output) & (sens["factor"] != "not explained by one factor")]
+    top = part.loc[part["first_order"].idxmax()]
+    print(f"{output}: largest first-order share is {top['factor']} ({top['first_order']:.2f})")
+
+# %% [markdown]
+# Sobol indices (Saltelli design, SALib): S1 is the first-order share as above, ST the total
+# share including interactions. A factor with a small S1 but a large ST matters through
+# its combinations with others.
+
+# %%
+sobol = sobol_indices(res, n=sobol_n, seed=seed, num_resamples=50 if quick else 200)
+sobol_summary = sobol.summary_frame()
+write_table(sobol.indices, results / "tab_sobol_indices", formats=("csv", "xlsx"))
+print(f"{sobol.n_evaluations} index builds evaluated")
+sobol_summary.pivot(index="factor", columns="output", values=["S1", "ST"]).round(3)
+
+# %% [markdown]
+# ## 5. Another indicator set
+#
+# `data/spec_alternative.toml` adds CO2 and electricity intensity, the other three MIIT list
+# counts (green parks, supply chains, design products) and technology-market turnover to the
+# eight default indicators, for 2016-2019 (CEADs CO2 ends in 2019). The list counts are
+# sparse (many provinces at zero), which entropy weighting rewards: the pillar weights printed
+# below show how much of the index they take, and the gradient check shows what that does.
+
+# %%
+alt_spec = read_spec(data_dir() / "spec_alternative.toml")
+missing_series = sorted(set(alt_spec.series_ids) - set(panel["indicator"]))
+if missing_series:
+    print(f"The panel lacks series of the alternative spec: {missing_series}; section skipped.")
+else:
+    alt = build_index(panel, alt_spec, registry=registry)
+    alt_years = alt.options["years"]
+    print(repr(alt))
+    for row in alt.weights[alt.weights["flagged"]].itertuples():
+        print(f"FLAGGED: {row.indicator} {row.weight:.1%}")
+    pillar_weights = alt.weights.groupby("pillar")["weight"].sum().sort_values(ascending=False)
+    print("weight by pillar: " + ", ".join(f"{p} {w:.1%}" for p, w in pillar_weights.items()))
+    alt_means = pd.concat([regional_means(alt.scores, scheme=s, registry=registry)
+                           for s in ("region4", "region3")], ignore_index=True)
+    print(gradient_check(alt_means).text)
+    both = res.scores[res.scores["year"].isin(alt_years)].merge(
+        alt.scores, on=["code", "year"], suffixes=("_default", "_alternative"))
+    alt_corr = both.groupby("year")[["score_default", "score_alternative"]].corr(
+        method="spearman").xs("score_default", level=1)["score_alternative"]
+    write_table(alt.weights, results / "tab_weights_alternative_spec", formats=("csv", "xlsx"))
+    print("Spearman rank correlation with the default index, by year:")
+    print(alt_corr.round(3).to_string())
+
+# %% [markdown]
+# ## Notes and provenance
+#
+# The Monte Carlo notes (what the choices did to the data: constant indicators, clipping
+# beyond fixed goalposts, rules that cannot apply) are printed with the summary in section 1.
+# The baseline's log:
+
+# %%
+for step in res.log:
+    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
+    for note in step.notes:
+        print(f"{'':<10} note: {note[:150]}")
+print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
+                                       "data_sha256")})
