@@ -129,7 +129,7 @@ _TEXT = {
         "region4": "四大区域",
         "region3": "三大地带",
         "change": "{column}变化，{start}–{end}年",
-        "lisa": "LISA 聚类",
+        "lisa": "LISA 集聚类型",
         "region": "区域",
     },
 }
@@ -662,27 +662,37 @@ def classify(
     return MapClasses(edges=edges, colors=colors, labels=_class_labels(edges), scheme=scheme)
 
 
-def _nice_ceil(x: float) -> float:
+def _nice_step(x: float) -> float:
+    """Smallest step of the form 1, 2, 2.5 or 5 times a power of ten that is >= x."""
     if x <= 0:
         return 1.0
     exp = np.floor(np.log10(x))
-    for m in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
         if m * 10**exp >= x:
             return float(m * 10**exp)
     return float(10 ** (exp + 1))
 
 
 def _symmetric_bins(values: Any, k: int) -> tuple[float, list[float]]:
-    """Equal-width classes symmetric around zero: (lower edge, upper bounds)."""
+    """Equal-width classes symmetric around zero with a round step: (lower edge, upper bounds).
+
+    Examples
+    --------
+    >>> _symmetric_bins([0.03, 0.247, -0.05], 6)
+    (-0.3, [-0.2, -0.1, 0.0, 0.1, 0.2, 0.3])
+    """
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if v.size == 0:
         raise ValueError("no values to classify: every change is missing")
     if k < 2 or k % 2:
         raise ValueError(f"k must be an even number >= 2 for a map centred at zero, got {k}")
-    m = _nice_ceil(float(np.max(np.abs(v))) or 1.0)
-    edges = np.linspace(-m, m, k + 1)
-    edges[k // 2] = 0.0
+    half = k // 2
+    largest = float(np.max(np.abs(v)))
+    step = _nice_step(largest / half) if largest > 0 else 1.0 / half
+    edges = np.round(step * np.arange(-half, half + 1), 12) + 0.0  # + 0.0: no -0.0
+    edges[-1] = max(edges[-1], largest)
+    edges[0] = min(edges[0], -largest)
     return float(edges[0]), [float(e) for e in edges[1:]]
 
 
@@ -1209,8 +1219,8 @@ def small_multiples(
 
 def change_map(
     scores: Any,
-    column: str = "score",
     *,
+    column: str = "score",
     start: int = 2016,
     end: int = 2020,
     k: int = 6,
@@ -1231,6 +1241,8 @@ def change_map(
     ----------
     scores : DataFrame or IndexResult
         Long frame with ``code``, ``year`` and ``column``.
+    column : str
+        Column to compare, default ``"score"``.
     start, end : int
         Years compared; provinces missing either year are "no data".
     k : int
@@ -1269,6 +1281,18 @@ def change_map(
                       size=size)
 
 
+def _lisa_clusters(lisa_frame: pd.DataFrame) -> pd.Series:
+    """Checked Series code -> cluster label."""
+    if not isinstance(lisa_frame, pd.DataFrame) or not {"code", "cluster"} <= set(lisa_frame.columns):
+        raise ValueError("lisa_frame must be a DataFrame with columns 'code' and 'cluster'")
+    values = _values_by_code(lisa_frame.assign(_v=0.0), "_v", what="lisa_frame")  # checks codes
+    cats = pd.Series(lisa_frame["cluster"].astype(str).str.strip().to_numpy(), index=values.index)
+    bad = sorted(set(cats) - set(LISA_CATEGORIES))
+    if bad:
+        raise ValueError(f"unknown cluster labels {bad}; expected {LISA_CATEGORIES}")
+    return cats
+
+
 def lisa_map(
     lisa_frame: pd.DataFrame,
     *,
@@ -1298,14 +1322,7 @@ def lisa_map(
     -------
     Axes
     """
-    if not isinstance(lisa_frame, pd.DataFrame) or not {"code", "cluster"} <= set(lisa_frame.columns):
-        raise ValueError("lisa_frame must be a DataFrame with columns 'code' and 'cluster'")
-    clusters = lisa_frame.assign(_v=0.0)
-    values = _values_by_code(clusters, "_v", what="lisa_frame")  # checks codes
-    cats = pd.Series(lisa_frame["cluster"].astype(str).str.strip().to_numpy(), index=values.index)
-    bad = sorted(set(cats) - set(LISA_CATEGORIES))
-    if bad:
-        raise ValueError(f"unknown cluster labels {bad}; expected {LISA_CATEGORIES}")
+    cats = _lisa_clusters(lisa_frame)
     style = _style(size, lang, greyscale, ax)
     palette = _LISA_GREY if greyscale else _LISA_STYLE
 
@@ -1320,12 +1337,17 @@ def lisa_map(
         ax = _single_axes(style.size, title, style)
     _finish(ax, fills, style, labels=labels, inset=True, credit=True, scalebar=True, title=title)
     n = cats.value_counts()
+    if legend_title is None:
+        legend_title = style.t("lisa")
+        years = lisa_frame["year"].unique() if "year" in lisa_frame.columns else []
+        if len(years) == 1:
+            legend_title += f", {int(years[0])}" if lang == "en" else f"，{int(years[0])}年"
     entries = [
         (style.t(cat) + (f" ({int(n.get(cat, 0))})" if counts else ""), fill(cat))
         for cat in LISA_CATEGORIES
     ]
     entries.append((style.t("no_data"), style.nodata()))
-    _legend(ax, entries, style, title=legend_title or style.t("lisa"))
+    _legend(ax, entries, style, title=legend_title)
     return ax
 
 
@@ -1403,7 +1425,8 @@ def save_standard_maps(
     small multiples of all years (``map_score_years``), the change from the
     first to the last year (``map_score_change_<start>_<end>``), the region
     schemes (``map_regions``) and, if ``lisa`` is given, the LISA clusters
-    (``map_lisa``).  With ``lang="zh"`` every stem ends in ``_zh``.
+    (``map_lisa_<year>`` when the frame has one ``year``, else ``map_lisa``).
+    With ``lang="zh"`` every stem ends in ``_zh``.
 
     Parameters
     ----------
@@ -1428,12 +1451,22 @@ def save_standard_maps(
 
     from gmindex.io.writers import save_figure
 
+    # Check every input before the first file is written.
+    if lang not in _TEXT:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
     frame = _panel(result_or_scores, column, None)
     years = sorted(int(y) for y in frame["year"].unique())
+    if len(years) < 2:
+        raise ValueError(
+            f"the standard maps need at least two years (for the change map); scores has "
+            f"{years}; draw a single year with choropleth()"
+        )
+    if lisa is not None:
+        _lisa_clusters(lisa)
     start, end = years[0], years[-1]
     suffix = "_zh" if lang == "zh" else ""
     outdir = Path(outdir)
-    legend_title = "Score" if lang == "en" else "得分"
+    legend_title = None if column != "score" else ("Score" if lang == "en" else "得分")
     jobs: list[tuple[str, Any]] = [
         (f"map_score_{end}", lambda: choropleth(
             frame[frame["year"] == end], column, lang=lang, labels=True,
@@ -1441,11 +1474,13 @@ def save_standard_maps(
         ("map_score_years", lambda: small_multiples(
             frame, column, lang=lang, legend_title=legend_title)),
         (f"map_score_change_{start}_{end}", lambda: change_map(
-            frame, column, start=start, end=end, lang=lang, labels=True, size="double").figure),
+            frame, column=column, start=start, end=end, lang=lang, labels=True, size="double").figure),
         ("map_regions", lambda: region_map(lang=lang)),
     ]
     if lisa is not None:
-        jobs.append(("map_lisa", lambda: lisa_map(lisa, lang=lang, labels=True, size="double").figure))
+        lisa_years = lisa["year"].unique() if "year" in lisa.columns else []
+        lisa_stem = f"map_lisa_{int(lisa_years[0])}" if len(lisa_years) == 1 else "map_lisa"
+        jobs.append((lisa_stem, lambda: lisa_map(lisa, lang=lang, labels=True, size="double").figure))
     written: list[Path] = []
     for stem, make in jobs:
         fig = make()
