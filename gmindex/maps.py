@@ -1105,12 +1105,13 @@ def choropleth(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
-    >>> demo = pd.DataFrame({"code": ["11", "44", "65"], "x": [1.0, 2.0, 3.0]})
+    >>> demo = pd.DataFrame({"code": ["11", "44", "65"], "x": [1.0, 2.0, 3.0]})  # demo values
     >>> ax = choropleth(demo, "x", scheme="user", bins=[1.5, 3], size="single")
-    >>> [p.get_facecolor() == p2.get_facecolor() for p, p2 in [
-    ...     (next(q for q in ax.patches if q.get_gid() == "unit-54"),
-    ...      next(q for q in ax.patches if q.get_gid() == "unit-71"))]]
-    [True]
+    >>> unit = {p.get_gid(): p for p in ax.patches}
+    >>> unit["unit-54"].get_facecolor() == unit["unit-71"].get_facecolor()  # both "no data"
+    True
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['1.0–1.5', '1.5–3.0', 'No data']
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
