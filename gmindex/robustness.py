@@ -693,11 +693,11 @@ def first_order_shares(categories, outputs) -> np.ndarray:
     present = ~np.isnan(y)
     y0 = np.where(present, y, 0.0)
     levels, idx = np.unique(cat, return_inverse=True)
-    onehot = np.zeros((len(cat), len(levels)))
-    onehot[np.arange(len(cat)), idx.ravel()] = 1.0
-    # Float operands keep the products in BLAS (a boolean operand is much slower).
-    n_c = onehot.T @ present.astype(float)
-    sum_c = onehot.T @ y0
+    idx = idx.ravel()
+    # Masked sums per category, not a one-hot matrix product: a large BLAS call can
+    # stall on a busy machine while its threads wait for cores.
+    n_c = np.array([present[idx == c].sum(axis=0) for c in range(len(levels))], dtype=float)
+    sum_c = np.array([y0[idx == c].sum(axis=0) for c in range(len(levels))])
     n = present.sum(axis=0)
     mean = y0.sum(axis=0) / np.maximum(n, 1)
     mean_c = sum_c / np.maximum(n_c, 1)
