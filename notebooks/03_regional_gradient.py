@@ -49,6 +49,7 @@ import pandas as pd
 import seaborn as sns
 
 import gmindex
+from gmindex.analysis import value_added_weights
 from gmindex.convergence import beta_convergence, panel_beta_convergence, sigma_convergence
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.density import kde_by_group
@@ -86,8 +87,7 @@ for s in schemes:
 # (工业增加值) give large industrial economies more say.
 
 # %%
-iva = panel.loc[panel["indicator"] == "industrial_va_100m_yuan", ["code", "year", "value"]]
-iva = iva.rename(columns={"value": "weight"})
+iva = value_added_weights(panel, series="industrial_va_100m_yuan")
 means = {s: regional_means(scores, scheme=s, weights=iva, registry=registry) for s in schemes}
 for s, table in means.items():
     write_table(table, results / f"tab_regional_means_{s}", formats=("csv", "xlsx"))

@@ -1,0 +1,200 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 Maps and spatial patterns (地图与空间格局)
+#
+# The standard map set of the study and a test of spatial clustering:
+#
+# 1. spatial weights between provinces (Queen contiguity, 邻接权重) and the rule for Hainan,
+#    which has no land neighbour;
+# 2. global Moran's I (全局莫兰指数) by year: do similar scores sit next to each other?
+# 3. local Moran / LISA clusters (局部空间自相关): high-high and low-low clusters;
+# 4. the maps: the last year's scores, small multiples of every year on one shared colour
+#    scale, the change over the period, the two region schemes, and the LISA clusters.
+#
+# Every map shows all 34 province-level units of the Tianditu 2024 standard map (review no.
+# GS(2024)0650) with the South China Sea islands in an inset; units without data (Tibet in the
+# default index, Taiwan, Hong Kong, Macau) are hatched grey, not left blank. Maps are written
+# in English, and with `quick = False` also with Chinese labels (files ending in `_zh`).
+
+# %% tags=["parameters"]
+data_path = None  # path to your long panel; None: the embedded default (data/panel.csv)
+spec_path = None  # path to your spec TOML; None: the default (data/spec.toml)
+years = None  # list of years; None: the spec's years (2016-2020)
+scheme = "region4"  # region scheme: "region4" (NBS four regions) or "region3" (three belts)
+results_dir = "../results"
+figures_dir = "../figures"
+quick = False  # True: fewer Monte Carlo draws and bootstrap reps (for tests)
+
+# %%
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from IPython.display import Image, display
+
+import gmindex
+from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.index import build_index
+from gmindex.io.readers import read_long
+from gmindex.io.writers import save_figure, write_table
+from gmindex.maps import save_standard_maps, use_cjk_font
+from gmindex.provinces import default_registry
+from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
+from gmindex.spec import read_spec
+
+pd.set_option("display.width", 160)
+# tqdm (pulled in by the spatial stack) warns about missing Jupyter widgets; nothing uses them.
+warnings.filterwarnings("ignore", message="IProgress not found")
+plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+registry = default_registry()
+panel = read_long(data_path) if data_path else load_default_panel()
+spec = read_spec(spec_path) if spec_path else load_default_spec()
+results = Path(results_dir)
+figures = Path(figures_dir)
+res = build_index(panel, spec, registry=registry, years=years)
+years = res.options["years"]
+first, last = years[0], years[-1]
+permutations = 199 if quick else 9999
+seed = 20160101
+print(f"gmindex {gmindex.__version__}; {res!r}; {permutations} permutations, seed {seed}")
+
+# %% [markdown]
+# ## 1. Spatial weights
+#
+# Two provinces are neighbours when their boundaries touch (Queen contiguity); weights are
+# row-standardised, so a province's spatial lag is the mean score of its neighbours. Only the
+# provinces in the index enter. Hainan is linked to Guangdong across the Qiongzhou Strait
+# (琼州海峡), the usual choice in the Chinese regional literature; `hainan="knn"` would link it
+# to its nearest province instead.
+
+# %%
+sw = contiguity_weights(sorted(res.scores["code"].unique()), hainan="guangdong")
+n_links = sum(len(v) for v in sw.neighbors.values()) // 2
+print(f"{sw.n} provinces, {n_links} neighbour pairs, {sw.n_components} connected component(s); "
+      f"island rule {sw.hainan!r}: {dict(sw.islands_fixed)}; still isolated: {list(sw.islands)}")
+neighbours = pd.DataFrame({"code": list(sw.neighbors), "neighbours": [len(v) for v in sw.neighbors.values()]})
+neighbours.insert(1, "name", neighbours["code"].map(registry.labels("en")))
+neighbours.sort_values("neighbours").head(5)
+
+# %% [markdown]
+# ## 2. Global Moran's I by year
+#
+# I > E[I] = -1/(n-1) means provinces with similar scores cluster in space. The permutation
+# p-value (`p_sim`) reshuffles the scores over the map; it is seeded, so reruns agree.
+
+# %%
+moran = morans_i_by_year(res.scores, w=sw, permutations=permutations, seed=seed)
+write_table(moran, results / "tab_morans_i", formats=("csv", "xlsx"))
+for row in moran.itertuples():
+    verdict = ("significant positive clustering" if row.I > row.E_I and row.p_sim < 0.05
+               else "no significant clustering at 5%")
+    print(f"{row.year}: I = {row.I:.3f} (E[I] = {row.E_I:.3f}), permutation p = {row.p_sim:.3f}"
+          f" -> {verdict}")
+moran.round(4)
+
+# %% [markdown]
+# ## 3. LISA clusters
+#
+# Local Moran's I for each province: high-high (高-高) is a high score among high neighbours,
+# low-low (低-低) a low score among low neighbours; high-low and low-high are outliers.
+# Significance by conditional permutation at 5%; with 30 units and many local tests, read
+# single clusters with care.
+
+# %%
+lisa = pd.concat([lisa_clusters(res.scores, year=y, w=sw, permutations=permutations, seed=seed)
+                  for y in (first, last)], ignore_index=True)
+lisa.insert(1, "name", lisa["code"].map(registry.labels("en")))
+write_table(lisa, results / "tab_lisa_clusters", formats=("csv", "xlsx"))
+counts = lisa.pivot_table(index="cluster", columns="year", values="code", aggfunc="count",
+                          fill_value=0)
+print(counts.to_string())
+lisa[lisa["cluster"] != "ns"][["year", "code", "name", "value", "lag", "p_sim", "cluster"]].round(3)
+
+# %% [markdown]
+# The Moran scatterplot of the last year: each province's standardised score against the mean
+# of its neighbours; the slope of the fitted line is Moran's I.
+
+# %%
+last_lisa = lisa[lisa["year"] == last]
+fig, ax = plt.subplots(figsize=(5.2, 4.6))
+sns.regplot(data=last_lisa, x="z", y="lag", ci=None, scatter=False, ax=ax,
+            line_kws={"color": "0.4", "lw": 1})
+sns.scatterplot(data=last_lisa, x="z", y="lag", hue="cluster", ax=ax, s=30,
+                hue_order=["HH", "LL", "HL", "LH", "ns"],
+                palette={"HH": "#ca0020", "LL": "#0571b0", "HL": "#f4a582", "LH": "#92c5de",
+                         "ns": "0.7"})
+for row in last_lisa[(last_lisa["cluster"] != "ns") | (last_lisa["z"].abs() > 2)].itertuples():
+    ax.annotate(row.name, (row.z, row.lag), fontsize=7, xytext=(4, 2), textcoords="offset points")
+ax.axhline(0, color="0.8", lw=0.8)
+ax.axvline(0, color="0.8", lw=0.8)
+ax.set_xlabel("standardised score")
+ax.set_ylabel("spatial lag (neighbours' mean)")
+moran_last = moran.set_index("year").loc[last, "I"]
+ax.set_title(f"Moran scatterplot, {last} (I = {moran_last:.3f})")
+ax.legend(title="LISA cluster", fontsize=7, title_fontsize=8, frameon=False)
+sns.despine(ax=ax)
+fig.tight_layout()
+save_figure(fig, figures / f"fig_moran_scatter_{last}", formats=("png", "pdf"))
+plt.show()
+
+# %% [markdown]
+# ## 4. The standard map set
+#
+# `gmindex.maps.save_standard_maps` draws and saves the maps (PNG at 300 dpi and PDF) with a
+# single classification shared by every panel of the small multiples, so colours compare
+# across years. The LISA map is the last year's.
+
+# %%
+lisa_last_map = last_lisa[["code", "year", "cluster"]]
+written = save_standard_maps(res, figures, lisa=lisa_last_map, formats=("png", "pdf"))
+if not quick:
+    written += save_standard_maps(res, figures, lisa=lisa_last_map, formats=("png", "pdf"),
+                                  lang="zh")
+maps_png = [p for p in written if p.suffix == ".png"]
+print(f"{len(written)} files written:", ", ".join(p.name for p in maps_png))
+
+# %% [markdown]
+# The index in the last year:
+
+# %%
+display(Image(filename=str(figures / f"map_score_{last}.png"), width=700))
+
+# %% [markdown]
+# Every year on one colour scale:
+
+# %%
+display(Image(filename=str(figures / "map_score_years.png"), width=700))
+
+# %% [markdown]
+# The change over the period:
+
+# %%
+display(Image(filename=str(figures / f"map_score_change_{first}_{last}.png"), width=700))
+
+# %% [markdown]
+# The two region schemes used throughout, and the LISA clusters of the last year:
+
+# %%
+display(Image(filename=str(figures / "map_regions.png"), width=700))
+display(Image(filename=str(figures / f"map_lisa_{last}.png"), width=700))
+
+# %% [markdown]
+# ## Log and provenance
+
+# %%
+print(f"spatial weights: queen contiguity, island rule {sw.hainan}, fixed {dict(sw.islands_fixed)}")
+for step in res.log:
+    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
+    for note in step.notes:
+        print(f"{'':<10} note: {note[:150]}")
+print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
+                                       "data_sha256")})
