@@ -450,6 +450,13 @@ def build_index(
     norm = minmax(matrix.to_numpy(), directions=directions, reference=options["normalization"],
                   groups=years_arr, goalposts=gp, clip=options["clip"])
     norm_notes = []
+    if options["normalization"] == "pooled":
+        # Users appending a year are surprised when old scores move: say why, and the remedy.
+        norm_notes.append(
+            f"pooled min-max: bounds come from all years {years_arr.min()}-{years_arr.max()}; "
+            "adding or changing a year rescales every score (use normalization='fixed' to keep "
+            "earlier scores)"
+        )
     if norm.constant.any():
         for g, row in zip(norm.groups, norm.constant):
             for j in np.flatnonzero(row):
