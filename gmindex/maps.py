@@ -309,7 +309,7 @@ def _layout() -> _Layout:
     margin = 0.05 * (dy1 - dy0)
     ix0 = min(dx0 - margin, to_albers.transform(107.6, 21.5)[0])
     # Extra room at the bottom for the inset's scale bar.
-    inset_extent = (ix0, dx1 + margin, dy0 - 2.0 * margin, dy1 + margin)
+    inset_extent = (ix0, dx1 + margin, dy0 - 4.0 * margin, dy1 + margin)
     ih = _INSET_HEIGHT * (y1 - y0)
     iw = ih * (inset_extent[1] - inset_extent[0]) / (inset_extent[3] - inset_extent[2])
     box_y = y0 + 0.25 * pad
@@ -849,8 +849,9 @@ def _scalebar(
             )
         )
     unit = f"{length_km} {style.t('km')}"
-    if not middle:  # compact: one label above the bar
-        ax.text(x, y + 1.6 * h, unit, **style.text(role, ha="left", va="bottom", gid="scalebar"))
+    if not middle:  # compact: one label above the bar's right end
+        ax.text(x + length, y + 1.6 * h, unit,
+                **style.text(role, ha="right", va="bottom", gid="scalebar"))
         return
     kw = style.text(role, ha="center", va="bottom", gid="scalebar")
     ax.text(x, y + 1.6 * h, "0", **kw)
@@ -886,7 +887,7 @@ def _draw_inset(
             **style.text("small", ha="right", va="bottom", gid="inset-title"),
         )
         # Bottom right: open sea east of James Shoal's dash.
-        _scalebar(inset, ix0 + 0.62 * (ix1 - ix0), iy0 + 0.035 * (iy1 - iy0), 500, style,
+        _scalebar(inset, ix0 + 0.64 * (ix1 - ix0), iy0 + 0.03 * (iy1 - iy0), 500, style,
                   role="small", height=0.018, middle=False)
     return inset
 
@@ -1387,22 +1388,28 @@ def region_map(
     # Fonts follow the width of one panel, not of the whole figure.
     style = _style("single" if FIGURE_WIDTHS[size] / n < 5 else "double", lang, greyscale)
     title_in = 1.8 * style.fs["title"] / 72
-    fig = _new_figure(size, ncols=n, top=title_in)
+    credit_in = 2.0 * style.fs["small"] / 72  # a strip for one credit line under all panels
+    fig = _new_figure(size, ncols=n, top=title_in + credit_in)
+    height = fig.get_figheight()
+    gutter = 0.01 / n
     palette = _REGION_GREYS if greyscale else _REGION_COLOURS
     spare = ["#56B4E9", "#D55E00", "#F0E442", "#999999"]
     for i, scheme in enumerate(schemes):
         regions = reg.regions(scheme)
         order = reg.region_order(scheme)
         colours = {r: palette.get(r, spare[j % len(spare)]) for j, r in enumerate(order)}
-        ax = fig.add_axes((i / n, 0.0, 1 / n, 1 - title_in / fig.get_figheight()))
+        ax = fig.add_axes((i / n + gutter, credit_in / height, 1 / n - 2 * gutter,
+                           1 - (title_in + credit_in) / height))
         ax.set_label(scheme)
         fills = {code: {"facecolor": colours[r]} for code, r in regions.items()}
         name = _TEXT[lang].get(scheme, scheme)
-        _finish(ax, fills, style, labels=labels, inset=True, credit=(i == n - 1),
+        _finish(ax, fills, style, labels=labels, inset=True, credit=False,
                 scalebar=(i == 0), title=name)
         entries = [(_TEXT[lang].get(r, r), {"facecolor": colours[r]}) for r in order]
         entries.append((style.t("no_data"), style.nodata()))
         _legend(ax, entries, style, title=None)
+    fig.text(0.995, 0.25 * credit_in / height, credit_line(lang),
+             **style.text("small", ha="right", va="bottom", color="#404040", gid="credit"))
     return fig
 
 

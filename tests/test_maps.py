@@ -409,6 +409,8 @@ def test_region_map_two_schemes():
     assert _legend_texts(r4.get_legend()) == ["East", "Central", "West", "Northeast", "No data"]
     assert _legend_texts(r3.get_legend()) == ["East", "Central", "West", "No data"]
     assert _unit(r4, "81").get_hatch() == "////"
+    (credit,) = [t for t in fig.texts if t.get_gid() == "credit"]
+    assert MAP_REVIEW_NUMBER in credit.get_text()
 
 
 # ---------------------------------------------------------------- saving
