@@ -1173,7 +1173,8 @@ def small_multiples(
     Returns
     -------
     Figure
-        One axes per year (labelled with the year), plus a legend cell.
+        One axes per year (axes label ``"year-<year>"``), plus a legend cell;
+        the shared :class:`MapClasses` is attached as ``fig.gmindex_classes``.
     """
     frame = _panel(scores, column, years)
     year_list = sorted(int(y) for y in frame["year"].unique())
@@ -1192,7 +1193,6 @@ def small_multiples(
     H = fig.get_figheight()
     cell_h = H / nrows
     gutter = 0.02 / ncols  # figure fraction between neighbouring panels
-    axes = []
     for i, year in enumerate(year_list):
         r, c = divmod(i, ncols)
         rect = (c / ncols + gutter, 1 - (r + 1) * cell_h / H, 1 / ncols - 2 * gutter,
@@ -1203,7 +1203,6 @@ def small_multiples(
         _finish(ax, _class_fills(values, classes), style, labels=False, inset=True,
                 credit=False, scalebar=False, title=str(year), compact=True)
         ax.set_label(f"year-{year}")
-        axes.append(ax)
     # Legend and credit in the next free cell.
     r, c = divmod(n, ncols)
     legend_ax = fig.add_axes((c / ncols, 1 - (r + 1) * cell_h / H, 1 / ncols, (cell_h - title_in) / H))
