@@ -1,7 +1,8 @@
 """Command-line interface: thin wrappers around the public functions.
 
 ``gmindex build``     data + spec -> index tables in a results folder
-``gmindex validate``  check a data file and list every problem
+``gmindex validate``  check data files and list every problem
+``gmindex convert``   yearbook table (provinces x years or x series) -> long CSV
 ``gmindex info``      coverage table: indicators x years x provinces
 ``gmindex analyse``   regional means, gradient, Dagum, Theil, convergence, Moran, regressions
 ``gmindex map``       the standard map set (PNG, PDF, SVG)
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -31,6 +32,14 @@ DataOpt = typer.Option(None, "--data", "-d", help="Long panel CSV/XLSX (default:
 SpecOpt = typer.Option(None, "--spec", "-s", help="Indicator spec TOML (default: embedded data/spec.toml).")
 RegistryOpt = typer.Option(None, "--registry", help="Unit registry CSV for non-province data (code, name, regions).")
 OutOpt = typer.Option(Path("results"), "--out", "-o", help="Folder for tables.")
+DataListOpt = typer.Option(
+    None, "--data", "-d",
+    help="Long panel CSV/XLSX (default: embedded data/panel.csv). Give --data several times to "
+    "combine files (e.g. earlier years and a new year).")
+OnConflictOpt = typer.Option(
+    "error", "--on-conflict",
+    help="When two --data files give different values for one cell: error (default), first or "
+    "last (in the order of the --data options); every choice is recorded in the provenance.")
 
 
 @contextmanager
@@ -43,14 +52,42 @@ def _step(text: str):
     console.print(f"[green]done[/green] {text}")
 
 
-def _load(data: Optional[Path], spec: Optional[Path], registry: Optional[Path]):
+def _read_line(report) -> str:
+    """One line of a reader's cell accounting."""
+    return (f"read {report.file}: {report.cells_read} cells = {report.cells_used} numbers + "
+            f"{report.cells_missing} missing + {report.cells_dropped} in dropped rows + "
+            f"{report.cells_invalid} invalid")
+
+
+def _load(data: Optional[List[Path]], spec: Optional[Path], registry: Optional[Path],
+          on_conflict: str = "error"):
+    """Read the data (one file, several combined, or the default), the spec and the registry.
+
+    ``panel.attrs["source"]`` names the files (and conflict choices) for the
+    provenance; ``panel.attrs["read_summary"]`` holds the cell accounting lines.
+    """
     from gmindex.datasets import default_panel_path, default_spec_path
-    from gmindex.io.readers import read_long
+    from gmindex.io.readers import read_long_with_report
     from gmindex.provinces import Registry, default_registry
     from gmindex.spec import read_spec
 
+    from gmindex.combine import CONFLICT_RULES, combine_panels
+
+    if on_conflict not in CONFLICT_RULES:
+        raise ValueError(f"--on-conflict {on_conflict!r} is not known; use one of {CONFLICT_RULES}")
     reg = Registry.from_csv(registry) if registry else default_registry()
-    panel = read_long(data or default_panel_path(), registry=reg)
+    files = list(data or []) or [default_panel_path()]
+    if len(files) == 1:
+        panel, report = read_long_with_report(files[0], registry=reg)
+        # The default is named without this machine's path, so provenance files do not vary.
+        panel.attrs["source"] = str(files[0]) if data else "embedded data/panel.csv"
+        panel.attrs["read_summary"] = [_read_line(report)]
+    else:
+        combined = combine_panels(files, on_conflict=on_conflict, registry=reg)
+        panel = combined.panel
+        panel.attrs["read_summary"] = (
+            [_read_line(r) for r in combined.read_reports] + combined.report.splitlines()
+        )
     return panel, read_spec(spec or default_spec_path()), reg
 
 
@@ -67,8 +104,8 @@ def _data_errors():
     return (DataError, SpecError, MissingDataError, FileNotFoundError, ValueError)
 
 
-def _build(data, spec, registry, **options):
-    panel, spec_obj, reg = _load(data, spec, registry)
+def _build(data, spec, registry, on_conflict="error", **options):
+    panel, spec_obj, reg = _load(data, spec, registry, on_conflict)
     from gmindex.index import build_index
 
     return build_index(panel, spec_obj, registry=reg, **options)
@@ -76,10 +113,11 @@ def _build(data, spec, registry, **options):
 
 @app.command()
 def build(
-    data: Optional[Path] = DataOpt,
+    data: Optional[List[Path]] = DataListOpt,
     spec: Optional[Path] = SpecOpt,
     registry: Optional[Path] = RegistryOpt,
     out: Path = OutOpt,
+    on_conflict: str = OnConflictOpt,
     normalization: str = typer.Option("pooled", help="pooled | per_year | fixed"),
     weighting: str = typer.Option("entropy", help="entropy | entropy_per_year | equal | critic"),
     aggregation: str = typer.Option("sum", help="sum | topsis"),
@@ -92,7 +130,8 @@ def build(
     """Build the index and write scores, pillar scores, weights and provenance."""
     try:
         with _step("building the index"):
-            res = _build(data, spec, registry, normalization=normalization, weighting=weighting,
+            res = _build(data, spec, registry, on_conflict, normalization=normalization,
+                         weighting=weighting,
                          aggregation=aggregation, hierarchy=hierarchy, missing=missing,
                          impute=impute, shift=shift)
         with _step(f"writing tables to {out}/"):
@@ -106,6 +145,14 @@ def build(
 def _print_summary(res) -> None:
     prov = res.provenance
     console.print(repr(res))
+    for line in res.panel.attrs.get("read_summary", ()):
+        console.print(line, markup=False, highlight=False)
+    c = prov["cells"]
+    console.print(f"cells for the spec: {c['read_for_spec']} = {c['used']} used + "
+                  f"{c['dropped_with_unit']} dropped with their unit + "
+                  f"{c['dropped_with_indicator']} dropped with their indicator "
+                  f"({c['outside_spec']} rows outside the spec's series and years)",
+                  highlight=False)
     cells = res.missing.missing
     for code, why in prov["units_dropped"].items():
         lacking = sorted(cells.loc[cells["code"] == code, "indicator"].unique())
@@ -127,7 +174,7 @@ def _print_summary(res) -> None:
     console.print(table)
     from gmindex.regional import regional_means
 
-    for scheme in ("region4", "region3"):
+    for scheme in res.registry.schemes():  # a custom registry brings its own schemes
         means = regional_means(res.scores, scheme=scheme, registry=res.registry)
         wide = means.pivot(index="region", columns="year", values="mean").reindex(
             list(res.registry.region_order(scheme)) + ["national"])
@@ -142,7 +189,8 @@ def _print_summary(res) -> None:
 
 @app.command()
 def validate(
-    file: Path = typer.Argument(..., help="Data file to check (CSV or XLSX)."),
+    files: List[Path] = typer.Argument(..., help="Data file(s) to check (CSV or XLSX); several "
+                                       "files are checked together (cross-file duplicates)."),
     spec: Optional[Path] = SpecOpt,
     registry: Optional[Path] = RegistryOpt,
     layout: str = typer.Option("long", help="long | years | indicators (yearbook layouts)"),
@@ -150,7 +198,7 @@ def validate(
     year: Optional[int] = typer.Option(None, help="Year, for --layout indicators."),
     sheet: Optional[str] = typer.Option(None, help="XLSX sheet name."),
 ) -> None:
-    """Check a data file and print every problem at once (exit 1 on errors)."""
+    """Check data files and print every problem at once (exit 1 on errors)."""
     from gmindex.datasets import default_spec_path
     from gmindex.provinces import Registry, default_registry
     from gmindex.spec import read_spec
@@ -162,17 +210,20 @@ def validate(
         spec_obj = read_spec(spec or default_spec_path())
     except _data_errors() as exc:
         _fail(exc)
-    report = validate_file(file, spec=spec_obj, registry=reg, layout=layout, **kwargs)
+    report = validate_file(files if len(files) > 1 else files[0], spec=spec_obj, registry=reg,
+                           layout=layout, **kwargs)
     problems = report.to_frame()
     if len(problems):
-        table = Table(title=f"{len(problems)} problem(s) in {file}")
-        for col in ("severity", "row", "province", "column", "year", "indicator", "problem", "suggestion"):
+        table = Table(title=f"{len(problems)} problem(s) in {', '.join(map(str, files))}")
+        shown = (("file",) if len(files) > 1 else ()) + (
+            "row", "province", "column", "year", "indicator", "problem", "suggestion")
+        for col in ("severity",) + shown:
             table.add_column(col, overflow="fold")
         for row in problems.itertuples():
             style = "red" if row.severity == "error" else "yellow"
             table.add_row(*[f"[{style}]{row.severity}[/{style}]"] + [
                 "" if getattr(row, c) is None or str(getattr(row, c)) in ("nan", "<NA>", "None") else str(getattr(row, c))
-                for c in ("row", "province", "column", "year", "indicator", "problem", "suggestion")])
+                for c in shown])
         console.print(table)
     console.print(report.summary().splitlines()[0] if len(problems) else report.summary())
     if not report.ok:
@@ -180,16 +231,64 @@ def validate(
 
 
 @app.command()
+def convert(
+    file: Path = typer.Argument(..., help="Yearbook table to read (CSV or XLSX)."),
+    layout: str = typer.Option(..., help="years: provinces x years, one series (needs "
+                               "--indicator) | indicators: provinces x series, one year (needs --year)"),
+    out: Path = typer.Option(..., "--out", "-o", help="Long table to write (.csv or .xlsx)."),
+    indicator: Optional[str] = typer.Option(None, help="Series id, for --layout years."),
+    year: Optional[int] = typer.Option(None, help="Year, for --layout indicators."),
+    unit: Optional[str] = typer.Option(None, help="Unit of every value (adds a unit column, "
+                                       "checked against the spec by validate and build)."),
+    sheet: Optional[str] = typer.Option(None, help="XLSX sheet name (default: the first sheet)."),
+    header_rows: Optional[int] = typer.Option(None, help="Rows above the data, title rows "
+                                              "included (default: detected)."),
+    registry: Optional[Path] = RegistryOpt,
+) -> None:
+    """Read a yearbook-style table and write it as a long table (code, year, indicator, value)."""
+    import warnings
+
+    from gmindex.io.readers import DataWarning, read_wide_with_report
+    from gmindex.io.writers import write_table
+    from gmindex.provinces import Registry, default_registry
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        _fail(ValueError(f"--out {out}: give a file name ending in .csv or .xlsx"))
+    try:
+        reg = Registry.from_csv(registry) if registry else default_registry()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)  # the report below says it all
+            panel, report = read_wide_with_report(
+                file, layout=layout, indicator=indicator, year=year, unit=unit, registry=reg,
+                sheet=sheet, header_rows=header_rows)
+    except _data_errors() as exc:
+        _fail(exc)
+    console.print(report.summary(), markup=False, highlight=False)
+    for p in report.problem_list():
+        console.print(f"  [yellow]{p.severity}[/yellow]: {p.format()}")
+    if panel.empty:
+        _fail(ValueError(f"{file}: no numbers read, nothing written"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = write_table(panel, out.with_suffix(""), formats=(out.suffix.lower()[1:],),
+                       float_format=None)[0]
+    console.print(f"{len(panel)} values ({panel['indicator'].nunique()} series, "
+                  f"{panel['code'].nunique()} units, years "
+                  f"{', '.join(map(str, sorted(panel['year'].unique())))}) written to "
+                  f"[bold]{path}[/bold]")
+
+
+@app.command()
 def info(
-    data: Optional[Path] = DataOpt,
+    data: Optional[List[Path]] = DataListOpt,
     spec: Optional[Path] = SpecOpt,
     registry: Optional[Path] = RegistryOpt,
+    on_conflict: str = OnConflictOpt,
 ) -> None:
     """Coverage of the data: provinces with a value, per series and year."""
     from gmindex.coverage import coverage_table
 
     try:
-        panel, spec_obj, reg = _load(data, spec, registry)
+        panel, spec_obj, reg = _load(data, spec, registry, on_conflict)
     except _data_errors() as exc:
         _fail(exc)
     cov = coverage_table(panel, spec_obj, registry=reg)
@@ -208,10 +307,11 @@ def info(
 
 @app.command()
 def analyse(
-    data: Optional[Path] = DataOpt,
+    data: Optional[List[Path]] = DataListOpt,
     spec: Optional[Path] = SpecOpt,
     registry: Optional[Path] = RegistryOpt,
     out: Path = OutOpt,
+    on_conflict: str = OnConflictOpt,
     schemes: str = typer.Option("region4,region3", help="Region schemes (registry columns), comma-separated."),
     start: Optional[int] = typer.Option(None, help="First year of the growth/convergence window."),
     end: Optional[int] = typer.Option(None, help="Last year of the window."),
@@ -225,7 +325,7 @@ def analyse(
 
     try:
         with _step("building the index"):
-            res = _build(data, spec, registry)
+            res = _build(data, spec, registry, on_conflict)
         with _step("running the analysis (bootstrap, permutations)"):
             analysis = analysis_tables(res, schemes=tuple(schemes.split(",")), start=start, end=end,
                                        reps=reps, permutations=permutations, seed=seed)
@@ -243,8 +343,9 @@ def analyse(
 
 @app.command(name="map")
 def map_(
-    data: Optional[Path] = DataOpt,
+    data: Optional[List[Path]] = DataListOpt,
     spec: Optional[Path] = SpecOpt,
+    on_conflict: str = OnConflictOpt,
     out: Path = typer.Option(Path("figures"), "--out", "-o", help="Folder for figures."),
     lang: str = typer.Option("en", help="Label language: en | zh"),
     permutations: int = typer.Option(999, help="Permutations for the LISA map."),
@@ -257,7 +358,7 @@ def map_(
 
     try:
         with _step("building the index"):
-            res = _build(data, spec, None)
+            res = _build(data, spec, None, on_conflict)
         with _step("LISA clusters for the last year"):
             last = int(res.scores["year"].max())
             w = contiguity_weights(sorted(res.scores["code"].unique()))
@@ -273,10 +374,11 @@ def map_(
 
 @app.command()
 def robustness(
-    data: Optional[Path] = DataOpt,
+    data: Optional[List[Path]] = DataListOpt,
     spec: Optional[Path] = SpecOpt,
     registry: Optional[Path] = RegistryOpt,
     out: Path = OutOpt,
+    on_conflict: str = OnConflictOpt,
     draws: int = typer.Option(10000, help="Monte Carlo draws."),
     seed: int = typer.Option(12345, help="Seed."),
     formats: str = typer.Option("csv,xlsx", help="Table formats, comma-separated."),
@@ -287,7 +389,7 @@ def robustness(
 
     try:
         with _step("building the baseline index"):
-            res = _build(data, spec, registry)
+            res = _build(data, spec, registry, on_conflict)
         mc = monte_carlo(res, draws=draws, seed=seed, progress=True)
         tables = {"draws": mc.draws, "rank_intervals": mc.rank_intervals,
                   "orderings": mc.orderings, "gaps": mc.gaps, "sensitivity": mc.sensitivity,
