@@ -66,12 +66,11 @@ def _load(data: Optional[List[Path]], spec: Optional[Path], registry: Optional[P
     ``panel.attrs["source"]`` names the files (and conflict choices) for the
     provenance; ``panel.attrs["read_summary"]`` holds the cell accounting lines.
     """
+    from gmindex.combine import CONFLICT_RULES, combine_panels
     from gmindex.datasets import default_panel_path, default_spec_path
     from gmindex.io.readers import read_long_with_report
     from gmindex.provinces import Registry, default_registry
     from gmindex.spec import read_spec
-
-    from gmindex.combine import CONFLICT_RULES, combine_panels
 
     if on_conflict not in CONFLICT_RULES:
         raise ValueError(f"--on-conflict {on_conflict!r} is not known; use one of {CONFLICT_RULES}")
