@@ -779,6 +779,40 @@ class RobustnessResult:
             f"{[f for f in FACTORS if len(self.choices[f]) > 1]})"
         )
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The result tables by file stem, for writers (``gmindex.io.writers.write_table``).
+
+        Examples
+        --------
+        >>> from gmindex.datasets import load_default_panel, load_default_spec
+        >>> base = build_index(load_default_panel(), load_default_spec())
+        >>> sorted(monte_carlo(base, draws=10, seed=0).tables())[:3]
+        ['robustness_draws', 'robustness_effects', 'robustness_gaps']
+        """
+        return {
+            "robustness_draws": self.draws,
+            "robustness_rank_intervals": self.rank_intervals,
+            "robustness_orderings": self.orderings,
+            "robustness_gaps": self.gaps,
+            "robustness_sensitivity": self.sensitivity,
+            "robustness_sensitivity_summary": self.sensitivity_frame(),
+            "robustness_effects": self.effects,
+        }
+
+    def metadata(self) -> dict[str, Any]:
+        """JSON-ready record: draws, seed, choice space, concentration, base year, notes."""
+        return {
+            "draws": int(len(self.draws)),
+            "seed": int(self.seed),
+            "choices": {f: {str(v): p for v, p in vals.items()} for f, vals in self.choices.items()},
+            "concentration": self.concentration if math.isfinite(self.concentration) else "inf",
+            "base_year": int(self.base_year),
+            "baseline_options": {k: v for k, v in self.baseline.provenance["options"].items()},
+            "baseline_data_sha256": self.baseline.provenance["data_sha256"],
+            "baseline_spec_sha256": self.baseline.provenance["spec_sha256"],
+            "notes": list(self.notes),
+        }
+
     def ranks_long(self) -> pd.DataFrame:
         """Long table ``draw, code, year, score, rank`` (units absent from a draw left out)."""
         n_rows, n_draws = self.ranks.shape

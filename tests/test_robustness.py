@@ -273,3 +273,16 @@ def test_tuple_source_and_repr(panel, spec):
     assert isinstance(res, RobustnessResult)
     assert "10 draws" in repr(res)
     assert len(res.ranks_long()) == 10 * 150
+
+
+def test_tables_metadata_and_progress(base):
+    import json
+
+    res = monte_carlo(base, draws=8, seed=4, progress=True)
+    tables = res.tables()
+    assert set(tables) >= {"robustness_draws", "robustness_rank_intervals", "robustness_orderings",
+                           "robustness_gaps", "robustness_sensitivity", "robustness_effects"}
+    meta = json.loads(json.dumps(res.metadata()))
+    assert meta["draws"] == 8 and meta["seed"] == 4 and meta["base_year"] == 2016
+    assert meta["choices"]["shift"] == {"0.0": pytest.approx(1 / 3), "0.0001": pytest.approx(1 / 3),
+                                        "0.01": pytest.approx(1 / 3)}
