@@ -512,51 +512,18 @@ def _colors(k: int, cmap: Any, *, greyscale: bool, diverging: bool) -> tuple[str
     return tuple(to_hex(cm(p)) for p in pos)
 
 
-def _quantile_breaks(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds at the k-quantiles (linear interpolation)."""
-    return np.quantile(y, np.arange(1, k + 1) / k)
-
-
-def _equal_interval_breaks(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds of k classes of equal width between min and max."""
-    upper = y[0] + (y[-1] - y[0]) * np.arange(1, k + 1) / k
-    upper[-1] = y[-1]
-    return upper
-
-
-def _fisher_jenks_breaks(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds of the k contiguous classes of sorted ``y`` with the least
-    total within-class sum of squares (Fisher 1958), by dynamic programming."""
-    n = y.size
-    s1 = np.concatenate([[0.0], np.cumsum(y)])
-    s2 = np.concatenate([[0.0], np.cumsum(y * y)])
-
-    def ssd(i: np.ndarray, j: int) -> np.ndarray:  # segments y[i:j]
-        return s2[j] - s2[i] - (s1[j] - s1[i]) ** 2 / (j - i)
-
-    cost = np.full((k + 1, n + 1), np.inf)
-    start = np.zeros((k + 1, n + 1), dtype=int)
-    j1 = np.arange(1, n + 1)
-    cost[1, 1:] = s2[j1] - s1[j1] ** 2 / j1
-    for c in range(2, k + 1):
-        for j in range(c, n + 1):
-            i = np.arange(c - 1, j)
-            total = cost[c - 1, i] + ssd(i, j)
-            best = int(np.argmin(total))
-            cost[c, j], start[c, j] = total[best], i[best]
-    upper = np.empty(k)
-    j = n
-    for c in range(k, 0, -1):
-        upper[c - 1] = y[j - 1]
-        j = start[c, j] if c > 1 else 0
-    return upper
-
-
-_BREAKS = {
-    "quantiles": _quantile_breaks,
-    "natural_breaks": _fisher_jenks_breaks,
-    "equal_interval": _equal_interval_breaks,
+_MAPCLASSIFY = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
 }
+
+
+def _breaks(y: np.ndarray, k: int, scheme: str) -> np.ndarray:
+    """Upper class bounds from mapclassify (imported here: its import is slow)."""
+    import mapclassify
+
+    return np.asarray(getattr(mapclassify, _MAPCLASSIFY[scheme])(y, k=k).bins, dtype=float)
 
 
 def classify(
@@ -606,11 +573,10 @@ def classify(
 
     Notes
     -----
-    The bounds equal those of mapclassify's ``Quantiles``, ``FisherJenks``
-    and ``EqualInterval`` (the tests compare them); they are computed here
-    with numpy because importing mapclassify compiles numba code, which
-    takes several seconds per process.  Ties can leave fewer than ``k``
-    distinct classes; a warning says so.
+    The bounds are mapclassify's ``Quantiles``, ``FisherJenks`` and
+    ``EqualInterval`` (Rey et al.); importing mapclassify takes a few seconds
+    the first time in a process.  Ties can leave fewer than ``k`` distinct
+    classes; a warning says so.
 
     Examples
     --------
@@ -643,7 +609,7 @@ def classify(
         if int(k) < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         k_eff = int(min(k, np.unique(y).size))
-        upper = np.unique(_BREAKS[scheme](np.sort(y), k_eff))
+        upper = np.unique(_breaks(np.sort(y), k_eff, scheme))
         if upper.size < k:
             warnings.warn(
                 f"{scheme}: only {upper.size} distinct classes from {np.unique(y).size} "
