@@ -104,7 +104,7 @@ MISSING_CHOICES = (
 DEFAULT_SHIFTS = (0.0, 0.0001, 0.01)
 DEFAULT_CONCENTRATION = 100.0
 _ENTROPY_KINDS = ("entropy", "entropy_per_year", "perturbed_entropy")
-# Draws per block when TOPSIS or ranks are vectorised (bounds temporary memory).
+# Draws per block when ranking (bounds the temporaries of rankdata).
 _BLOCK = 4096
 
 
