@@ -113,6 +113,11 @@ def _code_text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
 
+def _plain(value: object) -> object:
+    """A cell as the user typed it (no numpy reprs in messages)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _prepare(frame: pd.DataFrame, name: str, registry: Registry) -> pd.DataFrame:
     """A copy with clean key types and a ``source_file`` column; bad input raises."""
     if not isinstance(frame, pd.DataFrame):
@@ -133,11 +138,11 @@ def _prepare(frame: pd.DataFrame, name: str, registry: Registry) -> pd.DataFrame
     value = pd.to_numeric(out["value"], errors="coerce")
     problems = []
     for idx in out.index[year.isna() | (year % 1 != 0)]:
-        problems.append(Problem("error", f"year {out.at[idx, 'year']!r} is not a whole number "
+        problems.append(Problem("error", f"year {_plain(out.at[idx, 'year'])!r} is not a whole number "
                                 f"(index {idx})", "write the year as 2019", file=name,
                                 column="year"))
     for idx in out.index[value.isna()]:
-        problems.append(Problem("error", f"value {out.at[idx, 'value']!r} is not a number "
+        problems.append(Problem("error", f"value {_plain(out.at[idx, 'value'])!r} is not a number "
                                 f"(index {idx})", "a long panel has no rows for missing "
                                 "values; drop them or type the number", file=name,
                                 column="value"))
