@@ -234,8 +234,9 @@ fig, ax = plt.subplots(figsize=(6, 3.6))
 order = list(registry.region_order(scheme))
 sns.boxplot(data=prov_growth, x="region", y="change", order=order, color="0.9", ax=ax,
             showfliers=False, width=0.5)
-sns.stripplot(data=prov_growth, x="region", y="change", order=order, hue="region",
-              palette=region_colors, ax=ax, size=5, jitter=0.15, legend=False)
+# swarmplot places the dots deterministically (stripplot's jitter is random).
+sns.swarmplot(data=prov_growth, x="region", y="change", order=order, hue="region",
+              palette=region_colors, ax=ax, size=5, legend=False)
 ax.set_xlabel("")
 ax.set_ylabel(f"score change {first}-{last}")
 ax.set_title(f"Change in index score by province ({scheme})")
