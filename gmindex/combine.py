@@ -458,7 +458,7 @@ def _report_text(sources, given, kept, n_overlap, dup_same, conflicts, not_chose
     if len(conflicts):
         rule = on_conflict if isinstance(on_conflict, str) else dict(on_conflict)
         lines.append(f"  {len(conflicts)} cell(s) with different values, chosen by "
-                     f"on_conflict={rule!r} (every choice in .conflicts):")
+                     f"on_conflict={rule!r}, each choice recorded in the provenance:")
         for r in conflicts.head(10).itertuples(index=False):
             rec = r._asdict() if hasattr(r, "_asdict") else dict(zip(conflicts.columns, r))
             lines.append(f"    {rec['code']} {rec['year']} {rec['indicator']}: "
