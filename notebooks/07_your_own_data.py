@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 import gmindex
-from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.combine import combine_panels
+from gmindex.datasets import data_dir, load_default_panel, load_default_spec
 from gmindex.index import build_index
 from gmindex.io.readers import read_long, read_wide_with_report
 from gmindex.io.writers import to_wide, write_table
@@ -155,9 +156,18 @@ bad_report.errors[["row", "province", "column", "problem", "suggestion"]]
 # the entropy weights come from the earlier years only: earlier scores stay exactly as
 # published, and a new value beyond a bound is clipped to it (the log counts such cells).
 
+#
+# `gmindex.combine.combine_panels` stacks the panels and checks every cell that appears in
+# more than one source: the same value is kept once, a different value (a revised figure, a
+# typo) stops with an error naming both values, unless you say which source wins
+# (`on_conflict="last"` or a priority per source); every choice is recorded in the provenance.
+
 # %%
 earlier_panel = panel[panel["year"].isin(earlier)]
-appended_panel = pd.concat([earlier_panel, new_rows], ignore_index=True)
+combined = combine_panels({"default panel, earlier years": earlier_panel,
+                           yearbook_file.name: new_rows})
+print(combined.report)
+appended_panel = combined.panel
 
 published = build_index(earlier_panel, spec, registry=registry, years=earlier,
                         normalization="fixed", reference_years=earlier)
@@ -177,6 +187,13 @@ print(f"  pooled rebuild:  {gap_pooled:.2e} ({ranks_moved} province-year ranks c
 for step in fixed.log:
     if step.name == "normalize":
         print("normalisation notes:", "; ".join(step.notes) or "none")
+
+# %% [markdown]
+# Had the new file repeated cells already in the panel, they would be checked, not
+# duplicated. Combining the full default panel (which has the new year) with the file:
+
+# %%
+print(combine_panels({"default panel": panel, yearbook_file.name: new_rows}).report)
 
 # %% [markdown]
 # The new year's scores under the two rebuilds (first rows). Scores under fixed goalposts are
@@ -304,8 +321,18 @@ print("Spearman rank correlation with the full default index, by year:")
 print(agree.round(3).to_string())
 
 # %% [markdown]
-# From the command line the same checks are `gmindex validate yearbook.xlsx --layout
-# indicators --year 2020` and `gmindex build --data panel.csv --spec my_spec.toml`.
+# Empty templates to fill in (long CSV/XLSX and the two yearbook layouts, all 31 provinces)
+# ship with the data:
+
+# %%
+templates = data_dir() / "templates"
+print(templates)
+print("\n".join(sorted(p.name for p in templates.glob("template_*"))))
+
+# %% [markdown]
+# From the command line the same steps are `gmindex validate yearbook.xlsx --layout
+# indicators --year 2020`, `gmindex convert yearbook.xlsx --layout indicators --year 2020
+# --out new.csv` and `gmindex build --data panel.csv --data new.csv --spec my_spec.toml`.
 #
 # ## Log and provenance
 #
