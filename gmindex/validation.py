@@ -857,8 +857,8 @@ def validate_file(
     >>> report = validate_file(path, layout="years", indicator="energy")
     >>> [p.split(":")[0] for p in report.errors["problem"]]
     ['not a number', "unknown province name 'Shanxii'"]
-    >>> report.errors["suggestion"].iloc[1]  # doctest: +ELLIPSIS
-    "closest known: Shanxi (14), ...; correct the name, or add it as an alias..."
+    >>> print(report.errors["suggestion"].iloc[1])  # doctest: +ELLIPSIS
+    closest known: Shanxi (14), Shaanxi (61), ...; correct the name, or add it as an alias...
     """
     from gmindex.io.readers import _read_lenient
 
