@@ -513,7 +513,8 @@ def render_md(facts, quick, d, m, s, builds, e, cases, growth, mc_growth) -> str
                      f"{g['peak_rss']:.0f} |")
     lines += ["", "### Entropy weights: gmindex, scikit-criteria, pymcdm", "",
               "Same normalised matrices (pooled min-max). pymcdm refuses zeros, so it gets "
-              "`z + 0.0001` and is compared with gmindex's `shift=0.0001`.", "",
+              "`z + 0.0001` and is compared with gmindex's `shift=0.0001`. Ratio = the other "
+              "tool's time / gmindex's time (above 1: gmindex is faster).", "",
               "| Matrix | gmindex (ms) | scikit-criteria (ms) | ratio | max abs diff | "
               "gmindex shift (ms) | pymcdm (ms) | ratio | max abs diff |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
