@@ -71,21 +71,30 @@ def analysis_tables(
     from gmindex.regional import gradient_check, growth, rank_table, regional_means
     from gmindex.regress import covariates_from_panel, driver_regression, gradient_regression
     from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
+    from gmindex.provinces import default_registry
     from gmindex.tables import regression_table
 
     scores, reg = result.scores, result.registry
     years = sorted(scores["year"].unique())
     start = start or years[0]
     end = end or years[-1]
-    weights = value_added_weights(result.panel)
-    weights = weights[weights["code"].isin(scores["code"]) & weights["year"].isin(years)]
     tables: dict[str, pd.DataFrame] = {}
     findings: list[str] = []
+    weights = value_added_weights(result.panel)
+    weights = weights[weights["code"].isin(scores["code"]) & weights["year"].isin(years)]
+    if len(weights) < len(scores):
+        # Other panels (cities, a new indicator set) may lack the weighting series.
+        findings.append("Weighted regional means skipped: industrial value added is not "
+                        "available for every scored unit-year.")
+        weights = None
     order = ("east", "central", "west")
+    schemes = [s for s in schemes if s in reg.schemes()]
     for scheme in schemes:
         means = regional_means(scores, scheme=scheme, weights=weights, registry=reg)
         tables[f"regional_means_{scheme}"] = means
-        check = gradient_check(means, order=order)
+        present = set(reg.regions(scheme))
+        chain = tuple(r for r in order if r in present)
+        check = gradient_check(means, order=chain if len(chain) >= 2 else reg.region_order(scheme))
         tables[f"gradient_check_{scheme}"] = check.to_frame()
         findings.append(f"[{scheme}] " + check.text)
         tables[f"regional_growth_{scheme}"] = growth(
@@ -105,17 +114,23 @@ def analysis_tables(
     tables["beta_convergence"] = beta.to_frame()
     tables["panel_beta_convergence"] = panel_beta_convergence(scores).to_frame()
 
-    w = contiguity_weights(sorted(scores["code"].unique()))
-    moran = morans_i_by_year(scores, w=w, permutations=permutations, seed=seed)
-    tables["morans_i"] = moran
-    tables["lisa"] = pd.concat(
-        [lisa_clusters(scores, year=y, w=w, permutations=permutations, seed=seed).assign(year=y)
-         for y in years],
-        ignore_index=True,
-    )
+    codes = sorted(scores["code"].unique())
+    if set(codes) <= set(default_registry().codes):
+        w = contiguity_weights(codes)
+        tables["morans_i"] = morans_i_by_year(scores, w=w, permutations=permutations, seed=seed)
+        tables["lisa"] = pd.concat(
+            [lisa_clusters(scores, year=y, w=w, permutations=permutations, seed=seed).assign(year=y)
+             for y in years],
+            ignore_index=True,
+        )
+    else:
+        findings.append("Spatial statistics skipped: contiguity weights come from the province "
+                        "boundaries, and these units are not provinces.")
 
     models = [
-        gradient_regression(scores, scheme=s, registry=reg, reps=reps, seed=seed) for s in schemes
+        gradient_regression(scores, scheme=s, registry=reg, reps=reps, seed=seed,
+                            base=reg.region_order(s)[0])
+        for s in schemes
     ]
     covariates = covariates_from_panel(result.panel, years=years)
     drivers = driver_regression(scores, covariates, spec=result.spec, reps=reps, seed=seed)

@@ -124,15 +124,25 @@ def build(
     missing: Optional[str] = typer.Option(None, help="drop_unit | drop_indicator | fail | impute (default: the spec's)"),
     impute: Optional[str] = typer.Option(None, help="linear | unit_mean | year_mean (with --missing impute)"),
     shift: float = typer.Option(0.0, help="Shift added before entropy shares (e.g. 0.0001)."),
+    reference_years: Optional[str] = typer.Option(
+        None, help="With --normalization fixed: years whose bounds and entropy weights are kept "
+                   "(e.g. 2016,2017,2018,2019,2020), so appended years leave earlier scores unchanged."),
+    goalposts: Optional[Path] = typer.Option(
+        None, help="With --normalization fixed: a goalposts table (indicator, lower, upper), "
+                   "e.g. index_goalposts.csv of an earlier build."),
     formats: str = typer.Option("csv,xlsx,dta", help="Table formats, comma-separated: csv,xlsx,dta,tex,md"),
 ) -> None:
     """Build the index and write scores, pillar scores, weights and provenance."""
+    import pandas as pd
+
     try:
+        gp = pd.read_csv(goalposts) if goalposts else None
+        ref = [int(y) for y in reference_years.split(",")] if reference_years else None
         with _step("building the index"):
             res = _build(data, spec, registry, on_conflict, normalization=normalization,
                          weighting=weighting,
                          aggregation=aggregation, hierarchy=hierarchy, missing=missing,
-                         impute=impute, shift=shift)
+                         impute=impute, shift=shift, reference_years=ref, goalposts=gp)
         with _step(f"writing tables to {out}/"):
             paths = res.export(out, formats=tuple(f.strip() for f in formats.split(",")))
     except _data_errors() as exc:
@@ -335,7 +345,8 @@ def analyse(
         _fail(exc)
     for line in analysis.findings:
         console.print(line)
-    console.print(analysis.tables["morans_i"][["year", "I", "p_sim"]].to_string(index=False))
+    if "morans_i" in analysis.tables:
+        console.print(analysis.tables["morans_i"][["year", "I", "p_sim"]].to_string(index=False))
     console.print(analysis.publication["regressions"].to_markdown())
     console.print(f"{len(paths)} files written to [bold]{out}/[/bold]")
 

@@ -1,0 +1,37 @@
+"""Tests for gmindex.analysis: the standard table set on the default index."""
+
+import pytest
+
+from gmindex.analysis import analysis_tables, write_analysis
+from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.index import build_index
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    res = build_index(load_default_panel(), load_default_spec())
+    return analysis_tables(res, reps=99, permutations=99)
+
+
+def test_every_table_is_there_and_non_empty(analysis):
+    expected = {"regional_means_region4", "regional_means_region3", "gradient_check_region4",
+                "dagum_region4", "theil_region3", "sigma_convergence_region4", "beta_convergence",
+                "panel_beta_convergence", "morans_i", "lisa", "rank_table", "province_growth",
+                "regression_gradient_region4", "regression_drivers"}
+    assert expected <= set(analysis.tables)
+    assert all(len(t) for t in analysis.tables.values())
+
+
+def test_findings_state_the_gradient_per_year(analysis):
+    text = "\n".join(analysis.findings)
+    for year in range(2016, 2021):
+        assert f"In {year} the ordering east > central > west" in text
+
+
+def test_write_analysis_is_deterministic(analysis, tmp_path):
+    a = write_analysis(analysis, tmp_path / "a", formats=("csv",))
+    b = write_analysis(analysis, tmp_path / "b", formats=("csv",))
+    assert [p.name for p in a] == [p.name for p in b]
+    for pa, pb in zip(a, b):
+        assert pa.read_bytes() == pb.read_bytes(), pa.name
+    assert (tmp_path / "a" / "table_regressions.tex").read_text().count("\\toprule") == 1
