@@ -391,23 +391,29 @@ def robustness(
     on_conflict: str = OnConflictOpt,
     draws: int = typer.Option(10000, help="Monte Carlo draws."),
     seed: int = typer.Option(12345, help="Seed."),
+    sobol: int = typer.Option(0, help="Also Sobol indices with this base sample size (e.g. 512; 0 = skip)."),
     formats: str = typer.Option("csv,xlsx", help="Table formats, comma-separated."),
 ) -> None:
     """Monte Carlo over method choices: rank intervals, ordering frequencies, sensitivity."""
-    from gmindex.io.writers import write_table
+    from gmindex.io.writers import write_json, write_table
     from gmindex.robustness import monte_carlo
 
     try:
         with _step("building the baseline index"):
             res = _build(data, spec, registry, on_conflict)
         mc = monte_carlo(res, draws=draws, seed=seed, progress=True)
-        tables = {"draws": mc.draws, "rank_intervals": mc.rank_intervals,
-                  "orderings": mc.orderings, "gaps": mc.gaps, "sensitivity": mc.sensitivity,
-                  "effects": mc.effects}
         out.mkdir(parents=True, exist_ok=True)
-        paths = [p for name, table in tables.items()
-                 for p in write_table(table, out / f"robustness_{name}",
-                                      formats=tuple(formats.split(",")), provenance=res.provenance)]
+        fmts = tuple(formats.split(","))
+        paths = [p for stem, table in mc.tables().items()
+                 for p in write_table(table, out / stem, formats=fmts, provenance=res.provenance)]
+        paths.append(write_json(mc.metadata(), out / "robustness.json"))
+        if sobol:
+            from gmindex.sensitivity import sobol_indices
+
+            with _step(f"Sobol indices (n={sobol})"):
+                sob = sobol_indices(res, n=sobol, seed=seed)
+            paths += write_table(sob.indices, out / "robustness_sobol", formats=fmts)
+            paths += write_table(sob.summary_frame(), out / "robustness_sobol_summary", formats=fmts)
     except _data_errors() as exc:
         _fail(exc)
     console.print(mc.summary())

@@ -479,9 +479,14 @@ def duplicate_problems(
                 "are often swapped; otherwise keep one row"
             )
         last = members[0][1][-1]
+        files = {loc.file(i) for _, idx in members for i in idx}
+        # The same value in two files is an agreeing overlap: combining keeps one copy.
+        severity = "warning" if not conflict and len(files) > 1 else "error"
+        if severity == "warning":
+            suggestion = "the files agree; combine_panels (or several --data) keeps one copy"
         problems.append(
             Problem(
-                "error",
+                severity,
                 f"duplicate province-year-indicator{when} ({same}): {listed}",
                 suggestion,
                 file=loc.file(last),
