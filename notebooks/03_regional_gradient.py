@@ -27,9 +27,9 @@
 # - `region3`, the traditional three belts: east 11 (with Liaoning), central 8 (with Jilin and
 #   Heilongjiang), west 12.
 #
-# Tibet is not in the default index (no energy or industrial data), so the west has 11
-# provinces here. Every statement below is printed from the numbers, so it stays true when
-# the data or the spec change.
+# The default index leaves out Tibet (no energy or industrial data), so its west has 11
+# provinces; the counts actually used are printed below. Every statement in this notebook is
+# printed from the numbers, so it stays true when the data or the spec change.
 
 # %% tags=["parameters"]
 data_path = None  # path to your long panel; None: the embedded default (data/panel.csv)
