@@ -153,8 +153,6 @@ def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,
     for name, table in analysis.tables.items():
         paths += write_table(table, outdir / name, formats=formats, provenance=provenance)
     for name, table in analysis.publication.items():
-        paths.append(write_text(table.to_latex(), outdir / f"table_{name}.tex"))
-        paths.append(write_text(table.to_markdown(), outdir / f"table_{name}.md"))
-        paths.append(table.to_csv(outdir / f"table_{name}.csv"))
+        paths += table.write(outdir / f"table_{name}")
     paths.append(write_text("\n".join(analysis.findings) + "\n", outdir / "findings.txt"))
     return paths

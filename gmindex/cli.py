@@ -428,6 +428,8 @@ def notebooks(
     results_dir: Optional[Path] = typer.Option(None, help="Tables folder passed to the notebooks (default: results/)."),
     figures_dir: Optional[Path] = typer.Option(None, help="Figures folder passed to the notebooks (default: figures/)."),
     quick: bool = typer.Option(False, help="Fewer draws and replications (for a fast check)."),
+    years: Optional[str] = typer.Option(None, help="Years to score, comma-separated (default: the spec's)."),
+    scheme: str = typer.Option("region4", help="Region scheme the notebooks lead with: region4 | region3."),
     only: Optional[str] = typer.Option(None, help="Run only notebooks whose names start with these prefixes (comma-separated)."),
 ) -> None:
     """Execute every notebook in order (papermill); a cell error stops with exit code 1."""
@@ -440,6 +442,8 @@ def notebooks(
         "results_dir": str((results_dir or root / "results").resolve()),
         "figures_dir": str((figures_dir or root / "figures").resolve()),
         "quick": quick,
+        "years": [int(y) for y in years.split(",")] if years else None,
+        "scheme": scheme,
     }
     try:
         done = run_notebooks(out.resolve(), params, names=only.split(",") if only else None,

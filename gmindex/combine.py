@@ -226,6 +226,7 @@ def combine_panels(
     *,
     on_conflict: str | Mapping[str, float] = "error",
     registry: Registry | None = None,
+    rtol: float = 1e-12,
 ) -> CombinedPanel:
     """Stack long panels from several sources, checking every overlapping cell.
 
@@ -248,6 +249,9 @@ def combine_panels(
         the highest must be unique).  Every choice is recorded.
     registry : Registry, optional
         Units known when reading files and naming provinces in messages.
+    rtol : float
+        Relative tolerance under which two values count as the same (default
+        1e-12: float rounding through Excel, not a revision).
 
     Returns
     -------
@@ -314,9 +318,12 @@ def combine_panels(
 
     multi = stacked.duplicated(_KEYS, keep=False)
     groups = stacked[multi].groupby(_KEYS, sort=True)
-    n_values = groups["value"].transform("nunique")
-    clash = stacked[multi][n_values > 1]
-    agree = stacked[multi][n_values == 1]
+    # Values that went through Excel or another float format can differ in the
+    # last bits: equal to rtol counts as the same value.
+    vmax, vmin = groups["value"].transform("max"), groups["value"].transform("min")
+    same = (vmax - vmin) <= rtol * np.maximum(vmax.abs(), vmin.abs())
+    clash = stacked[multi][~same]
+    agree = stacked[multi][same]
 
     # Preference of each row: lower is preferred.
     if rule_name == "last":

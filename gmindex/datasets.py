@@ -17,6 +17,7 @@ __all__ = [
     "default_registry_path",
     "load_default_panel",
     "load_default_spec",
+    "load_inputs",
 ]
 
 
@@ -79,3 +80,31 @@ def load_default_spec():
     from gmindex.spec import read_spec
 
     return read_spec(default_spec_path())
+
+
+def load_inputs(data_path=None, spec_path=None):
+    """Panel and spec from the user's files, or the embedded defaults where a path is None.
+
+    Parameters
+    ----------
+    data_path : str or Path, optional
+        Long panel (CSV or XLSX); default ``data/panel.csv``.
+    spec_path : str or Path, optional
+        Indicator spec (TOML); default ``data/spec.toml``.
+
+    Returns
+    -------
+    (pandas.DataFrame, gmindex.spec.Spec)
+
+    Examples
+    --------
+    >>> panel, spec = load_inputs()
+    >>> spec.id, len(panel) > 0
+    ('gmi_default', True)
+    """
+    from gmindex.io.readers import read_long
+    from gmindex.spec import read_spec
+
+    panel = read_long(data_path) if data_path else load_default_panel()
+    spec = read_spec(spec_path) if spec_path else load_default_spec()
+    return panel, spec

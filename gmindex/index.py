@@ -131,6 +131,25 @@ class IndexResult:
             out.insert(2 + i, scheme, out["code"].map(reg.regions(scheme)))
         return out.sort_values(["year", "code"], kind="stable").reset_index(drop=True)
 
+    def summary(self, *, width: int = 150) -> str:
+        """The construction log (step, function, parameters, notes) and the provenance stamp.
+
+        Examples
+        --------
+        >>> from gmindex.datasets import load_default_panel, load_default_spec
+        >>> text = build_index(load_default_panel(), load_default_spec()).summary()
+        >>> text.splitlines()[0].split()[:2]
+        ['derive', 'gmindex.derive.derive_indicators']
+        """
+        lines = []
+        for step in self.log:
+            lines.append(f"{step.name:<10} {step.func}  {dict(step.params)}")
+            lines += [f"{'':<10} note: {note[:width]}" for note in step.notes]
+        prov = self.provenance
+        stamp = {k: prov[k] for k in ("package", "version", "spec_id", "spec_sha256", "data_sha256")}
+        lines.append(f"provenance {stamp}")
+        return "\n".join(lines)
+
     def replay(self, **changes: Any) -> IndexResult:
         """Rebuild from the same inputs with some options changed.
 

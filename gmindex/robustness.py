@@ -1142,7 +1142,9 @@ def plot_rank_uncertainty(data, ax=None, *, year: int | None = None, lang: str =
     ax.set_yticks(y, frame["name"])
     ax.invert_yaxis()
     ax.set_xlabel("rank (1 = best)")
-    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    # Above the plot: inside, it would cover the units ranked last.
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="small",
+              frameon=False)
     return ax
 
 

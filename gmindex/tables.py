@@ -188,6 +188,23 @@ class Table:
             lines += [_md_text(n) for n in self.notes]
         return "\n".join(lines) + "\n"
 
+    def write(self, stem: str | Path, *, formats: Sequence[str] = ("tex", "md", "csv")) -> list[Path]:
+        """Write the table as ``<stem>.tex``, ``.md`` and/or ``.csv``, each atomically."""
+        from gmindex.io.writers import write_text
+
+        stem = Path(stem)
+        paths = []
+        for fmt in formats:
+            if fmt == "tex":
+                paths.append(write_text(self.to_latex(), stem.with_suffix(".tex")))
+            elif fmt == "md":
+                paths.append(write_text(self.to_markdown(), stem.with_suffix(".md")))
+            elif fmt == "csv":
+                paths.append(self.to_csv(stem.with_suffix(".csv")))
+            else:
+                raise ValueError(f"unknown table format {fmt!r}; use tex, md or csv")
+        return paths
+
     def to_csv(self, path: str | Path) -> Path:
         """Write :meth:`to_frame` as UTF-8 CSV (atomically); returns the path."""
         from gmindex.io.writers import write_table

@@ -36,21 +36,18 @@ import seaborn as sns
 
 import gmindex
 from gmindex.coverage import coverage_table
-from gmindex.datasets import data_dir, load_default_panel, load_default_spec
+from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.io.readers import read_long
 from gmindex.io.writers import save_figure, write_table
 from gmindex.maps import use_cjk_font
 from gmindex.provinces import default_registry
-from gmindex.spec import read_spec
 
 pd.set_option("display.max_colwidth", 120)
 pd.set_option("display.width", 160)
 # Chinese characters in figure labels (units such as 亿元) need a CJK font.
 plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
 registry = default_registry()
-panel = read_long(data_path) if data_path else load_default_panel()
-spec = read_spec(spec_path) if spec_path else load_default_spec()
+panel, spec = load_inputs(data_path, spec_path)
 years = list(years or spec.years)
 results = Path(results_dir)
 figures = Path(figures_dir)
@@ -307,9 +304,4 @@ for code, why in res.provenance["units_dropped"].items():
     print(f"dropped {code} {registry.label(code)}: {why[:100]}...")
 
 # %%
-for step in res.log:
-    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
-    for note in step.notes:
-        print(f"{'':<10} note: {note[:150]}")
-print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
-                                       "data_sha256")})
+print(res.summary())

@@ -43,14 +43,12 @@ import seaborn as sns
 from scipy.special import xlogy
 
 import gmindex
-from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.io.readers import read_long
 from gmindex.io.writers import save_figure, write_table
 from gmindex.maps import use_cjk_font
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, rank_table
-from gmindex.spec import read_spec
 from gmindex.weights import ConstantIndicatorWarning, entropy_weights
 
 pd.set_option("display.width", 160)
@@ -58,8 +56,7 @@ pd.set_option("display.max_colwidth", 80)
 # Chinese characters in figure labels (units such as 亿元) need a CJK font.
 plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
 registry = default_registry()
-panel = read_long(data_path) if data_path else load_default_panel()
-spec = read_spec(spec_path) if spec_path else load_default_spec()
+panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
 figures = Path(figures_dir)
 res = build_index(panel, spec, registry=registry, years=years)
@@ -452,9 +449,4 @@ top5
 # %%
 written = res.export(results, formats=("csv", "xlsx"))
 print(f"{len(written)} files written to {results}")
-for step in res.log:
-    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
-    for note in step.notes:
-        print(f"{'':<10} note: {note[:150]}")
-print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
-                                       "data_sha256")})
+print(res.summary())

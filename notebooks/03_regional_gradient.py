@@ -51,22 +51,19 @@ import seaborn as sns
 import gmindex
 from gmindex.analysis import value_added_weights
 from gmindex.convergence import beta_convergence, panel_beta_convergence, sigma_convergence
-from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.datasets import load_inputs
 from gmindex.density import kde_by_group
 from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
-from gmindex.io.readers import read_long
 from gmindex.io.writers import save_figure, write_table
 from gmindex.maps import use_cjk_font
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, gradient_check, growth, regional_means
-from gmindex.spec import read_spec
 
 pd.set_option("display.width", 160)
 plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
 registry = default_registry()
-panel = read_long(data_path) if data_path else load_default_panel()
-spec = read_spec(spec_path) if spec_path else load_default_spec()
+panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
 figures = Path(figures_dir)
 res = build_index(panel, spec, registry=registry, years=years)
@@ -424,9 +421,4 @@ beta_table[["model", "beta", "std_error", "p_value", "r_squared", "n_obs", "spee
 # ## Log and provenance
 
 # %%
-for step in res.log:
-    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
-    for note in step.notes:
-        print(f"{'':<10} note: {note[:150]}")
-print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
-                                       "data_sha256")})
+print(res.summary())

@@ -42,22 +42,19 @@ import seaborn as sns
 from IPython.display import Image, display
 
 import gmindex
-from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.io.readers import read_long
 from gmindex.io.writers import save_figure, write_table
 from gmindex.maps import save_standard_maps, use_cjk_font
 from gmindex.provinces import default_registry
 from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
-from gmindex.spec import read_spec
 
 pd.set_option("display.width", 160)
 # tqdm (pulled in by the spatial stack) warns about missing Jupyter widgets; nothing uses them.
 warnings.filterwarnings("ignore", message="IProgress not found")
 plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
 registry = default_registry()
-panel = read_long(data_path) if data_path else load_default_panel()
-spec = read_spec(spec_path) if spec_path else load_default_spec()
+panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
 figures = Path(figures_dir)
 res = build_index(panel, spec, registry=registry, years=years)
@@ -192,9 +189,4 @@ display(Image(filename=str(figures / f"map_lisa_{last}.png"), width=700))
 
 # %%
 print(f"spatial weights: queen contiguity, island rule {sw.hainan}, fixed {dict(sw.islands_fixed)}")
-for step in res.log:
-    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
-    for note in step.notes:
-        print(f"{'':<10} note: {note[:150]}")
-print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
-                                       "data_sha256")})
+print(res.summary())

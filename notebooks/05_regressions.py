@@ -39,9 +39,8 @@ from pathlib import Path
 import pandas as pd
 
 import gmindex
-from gmindex.datasets import load_default_panel, load_default_spec
+from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.io.readers import read_long
 from gmindex.io.writers import write_table
 from gmindex.provinces import default_registry
 from gmindex.regress import (
@@ -53,13 +52,11 @@ from gmindex.regress import (
     gradient_regression,
     index_components,
 )
-from gmindex.spec import read_spec
 from gmindex.tables import regression_table, summary_table
 
 pd.set_option("display.width", 160)
 registry = default_registry()
-panel = read_long(data_path) if data_path else load_default_panel()
-spec = read_spec(spec_path) if spec_path else load_default_spec()
+panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
 results.mkdir(parents=True, exist_ok=True)
 res = build_index(panel, spec, registry=registry, years=years)
@@ -82,9 +79,7 @@ labels = {"score": "Index score", **{c.id: c.label for c in COVARIATES.values()}
 summary = summary_table(sample, variables=["score", *COVARIATES], labels=labels,
                         notes=[f"Province-years {years[0]}-{years[-1]}; "
                                f"{sample['code'].nunique()} provinces. Money ratios nominal."])
-(results / "tab_summary_statistics.tex").write_text(summary.to_latex(), encoding="utf-8")
-(results / "tab_summary_statistics.md").write_text(summary.to_markdown(), encoding="utf-8")
-summary.to_csv(results / "tab_summary_statistics.csv")
+summary.write(results / "tab_summary_statistics")
 print(summary.to_markdown())
 
 # %% [markdown]
@@ -196,9 +191,7 @@ table_models = [gradient["region4"], gradient["region3"], *drivers.values()]
 titles = ["Gradient (4 regions)", "Gradient (3 belts)",
           *[f"Drivers ({n})" for n in drivers]]
 table = regression_table(table_models, titles=titles)
-(results / "tab_regressions.tex").write_text(table.to_latex(), encoding="utf-8")
-(results / "tab_regressions.md").write_text(table.to_markdown(), encoding="utf-8")
-table.to_csv(results / "tab_regressions.csv")
+table.write(results / "tab_regressions")
 print(table.to_markdown())
 
 # %% [markdown]
@@ -213,9 +206,4 @@ print(table.to_markdown())
 # %%
 for name, r in {**gradient, **drivers}.items():
     print(f"{name}: {r.model}, n = {r.nobs}, clusters = {r.n_clusters}, params = {dict(r.params)}")
-for step in res.log:
-    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
-    for note in step.notes:
-        print(f"{'':<10} note: {note[:150]}")
-print({k: res.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
-                                       "data_sha256")})
+print(res.summary())

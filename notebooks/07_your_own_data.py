@@ -43,9 +43,9 @@ import pandas as pd
 
 import gmindex
 from gmindex.combine import combine_panels
-from gmindex.datasets import data_dir, load_default_panel, load_default_spec
+from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.io.readers import read_long, read_wide_with_report
+from gmindex.io.readers import read_wide_with_report
 from gmindex.io.writers import to_wide, write_table
 from gmindex.provinces import default_registry
 from gmindex.spec import read_spec
@@ -54,8 +54,7 @@ from gmindex.validation import validate_file
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 100)
 registry = default_registry()
-panel = read_long(data_path) if data_path else load_default_panel()
-spec = read_spec(spec_path) if spec_path else load_default_spec()
+panel, spec = load_inputs(data_path, spec_path)
 years = list(years or spec.years)
 new_year, earlier = years[-1], years[:-1]
 workdir = Path(results_dir) / "example_own_data"
@@ -188,171 +187,4 @@ ranks_moved = int((compare["rank_pooled"] != compare["rank_published"]).sum())
 print(f"Earlier years ({earlier[0]}-{earlier[-1]}), largest change of a published score:")
 print(f"  fixed goalposts: {gap_fixed:.2e}")
 print(f"  pooled rebuild:  {gap_pooled:.2e} ({ranks_moved} province-year ranks change)")
-for step in fixed.log:
-    if step.name == "normalize":
-        print("normalisation notes:", "; ".join(step.notes) or "none")
-
-# %% [markdown]
-# Had the new file repeated cells already in the panel, they would be checked, not
-# duplicated. Combining the full default panel (which has the new year) with the file: cells
-# with the same value are kept once; where the two differ (here only if Excel shortened a
-# long decimal), `on_conflict="first"` keeps the panel's value and records each choice.
-
-# %%
-overlap_demo = combine_panels({"default panel": panel, yearbook_file.name: new_rows},
-                              on_conflict="first")
-print(overlap_demo.report)
-print(f"cells with the same value in both: {len(overlap_demo.overlaps)}; "
-      f"cells that differ (first source kept): {len(overlap_demo.conflicts)}")
-
-# %% [markdown]
-# The new year's scores under the two rebuilds (first rows). Scores under fixed goalposts are
-# on the scale of the published years, so the change from the last published year is a
-# change in the data, not in the yardstick.
-
-# %%
-new_scores = fixed.scores[fixed.scores["year"] == new_year].merge(
-    pooled.scores[pooled.scores["year"] == new_year], on=["code", "year"],
-    suffixes=("_fixed", "_pooled"))
-new_scores.insert(1, "name", new_scores["code"].map(registry.labels("zh")))
-write_table(new_scores, workdir / f"tab_scores_{new_year}_appended", formats=("csv", "xlsx"))
-new_scores.sort_values("rank_fixed").head(10).round(4)
-
-# %% [markdown]
-# ## 5. Your own indicator spec
-#
-# A spec is a small TOML file. `[index]` gives the years and the missing-data rule;
-# `[[pillar]]` the groups; each `[[indicator]]` its pillar, direction (`benefit` or `cost`)
-# and how it is computed, `scale * numerator / denominator`; each `[[series]]` a raw series
-# with the unit the data must carry. This one keeps four indicators of the default spec:
-
-# %%
-my_spec_text = f'''
-[index]
-id = "my_green_index"
-title_en = "A four-indicator green manufacturing index"
-title_zh = "四指标绿色制造指数"
-years = {years}
-missing = "drop_unit"
-flag_weight_share = 0.4
-
-[[pillar]]
-id = "efficiency"
-name_en = "Energy and emissions"
-name_zh = "能耗与排放"
-
-[[pillar]]
-id = "innovation"
-name_en = "Innovation and green system"
-name_zh = "创新与绿色制造体系"
-
-[[indicator]]
-id = "energy_intensity"
-name_zh = "单位GDP能耗"
-pillar = "efficiency"
-direction = "cost"
-numerator = "energy_consumption_10k_tce"
-denominator = "gdp_100m_yuan"
-unit = "tce per 10,000 yuan"
-
-[[indicator]]
-id = "so2_intensity"
-name_zh = "单位工业增加值二氧化硫排放量"
-pillar = "efficiency"
-direction = "cost"
-numerator = "so2_industrial_10k_t"
-denominator = "industrial_va_100m_yuan"
-scale = 1000.0
-unit = "kg per 10,000 yuan"
-
-[[indicator]]
-id = "rd_intensity"
-name_zh = "R&D经费投入强度"
-pillar = "innovation"
-direction = "benefit"
-numerator = "rd_intensity_pct"
-unit = "% of GDP"
-
-[[indicator]]
-id = "green_factories_density"
-name_zh = "每千亿元工业增加值绿色工厂数"
-pillar = "innovation"
-direction = "benefit"
-numerator = "green_factories_cum"
-denominator = "industrial_va_100m_yuan"
-scale = 1000.0
-unit = "per 1,000 亿元"
-
-[[series]]
-id = "energy_consumption_10k_tce"
-unit = "万吨标准煤"
-
-[[series]]
-id = "gdp_100m_yuan"
-unit = "亿元"
-
-[[series]]
-id = "so2_industrial_10k_t"
-unit = "万吨"
-
-[[series]]
-id = "industrial_va_100m_yuan"
-unit = "亿元"
-
-[[series]]
-id = "rd_intensity_pct"
-unit = "%"
-
-[[series]]
-id = "green_factories_cum"
-unit = "家"
-'''
-my_spec_file = workdir / "my_spec.toml"
-my_spec_file.write_text(my_spec_text, encoding="utf-8")
-my_spec = read_spec(my_spec_file)
-my_res = build_index(appended_panel, my_spec, registry=registry)
-print(my_res)
-for row in my_res.weights[my_res.weights["flagged"]].itertuples():
-    print(f"FLAGGED: {row.indicator} takes {row.weight:.1%} of the weight "
-          f"(above this spec's flag share {my_spec.flag_weight_share:.0%})")
-my_res.weights[["indicator", "pillar", "direction", "entropy", "weight", "flagged"]].round(4)
-
-# %% [markdown]
-# Small changes need no new file: `spec.without(...)` drops indicators and `spec.replace(...)`
-# changes fields. For example, the default index without the invention-patents indicator
-# (the one entropy weighting flags in notebook 02):
-
-# %%
-lean = spec.without("invention_patents_per_capita")
-lean_res = build_index(appended_panel, lean, registry=registry, years=years)
-agree = lean_res.scores.merge(pooled.scores, on=["code", "year"]).groupby("year")[
-    ["score_x", "score_y"]].corr(method="spearman").xs("score_x", level=1)["score_y"]
-print("Spearman rank correlation with the full default index, by year:")
-print(agree.round(3).to_string())
-
-# %% [markdown]
-# Empty templates to fill in (long CSV/XLSX and the two yearbook layouts, all 31 provinces)
-# ship with the data:
-
-# %%
-templates = data_dir() / "templates"
-print(templates)
-print("\n".join(sorted(p.name for p in templates.glob("template_*"))))
-
-# %% [markdown]
-# From the command line the same steps are `gmindex validate yearbook.xlsx --layout
-# indicators --year 2020`, `gmindex convert yearbook.xlsx --layout indicators --year 2020
-# --out new.csv` and `gmindex build --data panel.csv --data new.csv --spec my_spec.toml`.
-#
-# ## Log and provenance
-#
-# The appended fixed-goalpost build: every step and option, and the hashes that identify the
-# data and spec.
-
-# %%
-for step in fixed.log:
-    print(f"{step.name:<10} {step.func}  {dict(step.params)}")
-    for note in step.notes:
-        print(f"{'':<10} note: {note[:150]}")
-print({k: fixed.provenance[k] for k in ("package", "version", "spec_id", "spec_sha256",
-                                         "data_sha256")})
+print(fixed.summary())

@@ -244,3 +244,17 @@ def test_first_is_last_of_the_reversed_order(cells, data):
     differ = (a["value"] != b["value"]).sum()
     assert len(first.conflicts) == differ == len(last.conflicts)
     assert len(first.overlaps) == len(cells) - differ
+
+
+def test_float_rounding_is_not_a_conflict_but_a_revision_is():
+    import pandas as pd
+
+    from gmindex.combine import combine_panels
+    from gmindex.validation import DataError
+
+    a = pd.DataFrame({"code": ["11"], "year": [2019], "indicator": ["co2_mt"], "value": [0.1 + 0.2]})
+    b = a.assign(value=0.3)  # 0.30000000000000004 vs 0.3: the same number through Excel
+    combined = combine_panels({"a.csv": a, "b.csv": b})
+    assert len(combined.panel) == 1 and combined.conflicts.empty
+    with pytest.raises(DataError, match="different values"):
+        combine_panels({"a.csv": a, "b.csv": a.assign(value=0.3001)})
