@@ -54,6 +54,7 @@ def reproduce() -> None:
     gmindex("analyse", "--out", "results")
     gmindex("map", "--out", "figures")
     gmindex("notebooks", "--out", "results/notebooks")
+    gmindex("manifest", "figures", "results")
 
 
 def test() -> None:

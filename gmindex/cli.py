@@ -454,5 +454,25 @@ def notebooks(
         console.print(f"  executed {p}")
 
 
+@app.command()
+def manifest(
+    folders: List[Path] = typer.Argument(..., help="Output folders (e.g. figures results)."),
+    data: Optional[List[Path]] = DataListOpt,
+    spec: Optional[Path] = SpecOpt,
+) -> None:
+    """Write MANIFEST.json into each folder: every file's size and SHA-256 plus the index's provenance."""
+    from gmindex.io.writers import write_manifest
+
+    try:
+        res = _build(data, spec, None)
+    except _data_errors() as exc:
+        _fail(exc)
+    keys = ("package", "version", "spec_id", "spec_sha256", "data_sha256", "options")
+    stamp = {k: res.provenance[k] for k in keys}
+    for folder in folders:
+        path = write_manifest(folder, stamp=stamp)
+        console.print(f"  {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
 import json
 import math
@@ -51,6 +52,7 @@ __all__ = [
     "stata_names",
     "to_wide",
     "write_json",
+    "write_manifest",
     "write_table",
     "write_text",
 ]
@@ -139,6 +141,36 @@ def write_json(obj, path: str | Path) -> Path:
 def write_text(text: str, path: str | Path) -> Path:
     """Write text (LaTeX, Markdown, notes) as UTF-8 with LF line ends, atomically."""
     return _atomic_bytes(Path(path), text.replace("\r\n", "\n").encode("utf-8"))
+
+
+def write_manifest(folder: str | Path, *, stamp: Mapping | None = None,
+                   name: str = "MANIFEST.json") -> Path:
+    """List every file of an output folder with its size and SHA-256, plus a provenance stamp.
+
+    A rerun with the same inputs must reproduce the manifest exactly, so a
+    reader can check that a figure or table in a paper is the one the code
+    makes.  Files directly in ``folder`` are listed (not sub-folders such as
+    executed notebooks, which carry run times); the manifest itself is not.
+
+    Parameters
+    ----------
+    folder : str or Path
+    stamp : mapping, optional
+        Provenance to record (package version, data and spec hashes, options).
+    name : str
+        File name of the manifest inside ``folder``.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    folder = Path(folder)
+    files = []
+    for path in sorted(p for p in folder.glob("*") if p.is_file() and p.name != name):
+        data = path.read_bytes()
+        files.append({"file": path.relative_to(folder).as_posix(), "bytes": len(data),
+                      "sha256": hashlib.sha256(data).hexdigest()})
+    return write_json({"provenance": dict(stamp or {}), "files": files}, folder / name)
 
 
 # ---------------------------------------------------------------------------

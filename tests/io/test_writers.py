@@ -186,3 +186,20 @@ def test_to_wide_needs_a_single_indicator():
     wide = to_wide(long, layout="indicators", labels="en")
     assert wide.columns.tolist() == ["province", "a", "b"]
     assert wide.values.tolist() == [["Beijing", 1.0, 2.0]]
+
+
+def test_write_manifest_lists_files_with_hashes(tmp_path):
+    import hashlib
+    import json
+
+    from gmindex.io.writers import write_manifest
+
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "run.ipynb").write_text("{}")
+    path = write_manifest(tmp_path, stamp={"version": "0.1.0"})
+    manifest = json.loads(path.read_text())
+    assert manifest["files"] == [{"file": "a.csv", "bytes": 4,
+                                  "sha256": hashlib.sha256(b"x\n1\n").hexdigest()}]
+    assert manifest["provenance"] == {"version": "0.1.0"}
+    assert write_manifest(tmp_path, stamp={"version": "0.1.0"}).read_bytes() == path.read_bytes()
