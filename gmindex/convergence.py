@@ -46,12 +46,15 @@ True
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+
+from gmindex._frames import NATIONAL, check_scores, sort_by_region
+from gmindex.provinces import default_registry
+from gmindex.regional import add_region
 
 __all__ = [
     "BetaEstimate",
@@ -144,10 +147,8 @@ class SigmaResult:
 
 
 def _scored(scores, value, scheme, registry):
-    from gmindex.provinces import default_registry
-    from gmindex.regional import _check_scores, add_region
-
-    frame = _check_scores(scores, value=value)
+    """Checked score frame, with regions and their display order when a scheme is given."""
+    frame = check_scores(scores, value=value)
     if scheme is not None:
         registry = registry or default_registry()
         frame = add_region(frame, scheme=scheme, registry=registry)
@@ -212,7 +213,7 @@ def sigma_convergence(
     frame, order = _scored(scores, value, scheme, registry)
     if ddof not in (0, 1):
         raise ValueError(f"ddof must be 0 or 1, got {ddof!r}")
-    blocks = [frame.assign(region="national")]
+    blocks = [frame.assign(region=NATIONAL)]
     if scheme is not None:
         blocks.insert(0, frame)
     both = pd.concat(blocks, ignore_index=True)
@@ -227,7 +228,7 @@ def sigma_convergence(
         std = v.std(ddof=ddof) if v.size > ddof else np.nan
         if (v == 0).any():
             std_log = np.nan
-            if region == "national":
+            if region == NATIONAL:
                 zero_cells += block.loc[block[value] == 0, ["code", "year"]].to_dict("records")
         else:
             logs = np.log(v)
@@ -248,8 +249,8 @@ def sigma_convergence(
         notes.append(note)
         warnings.warn(note, stacklevel=2)
     by_year = pd.DataFrame(rows)
-    by_year.insert(0, "scheme", scheme if scheme is not None else "national")
-    by_year = _sort_regions(by_year, order)
+    by_year.insert(0, "scheme", scheme if scheme is not None else NATIONAL)
+    by_year = sort_by_region(by_year, order)
 
     trend_rows = []
     for region, block in by_year.groupby("region", sort=False):
@@ -275,16 +276,6 @@ def _trend(block: pd.DataFrame, measure: str) -> dict:
         out["std_error"] = float(fit.bse[1])
         out["p_value"] = float(fit.pvalues[1])
     return out
-
-
-def _sort_regions(frame: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
-    from gmindex.regional import _region_rank
-
-    return frame.sort_values(
-        ["region", "year"],
-        key=lambda s: _region_rank(s, order) if s.name == "region" else s,
-        kind="stable",
-    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------- beta

@@ -25,6 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import gaussian_kde
 
+from gmindex._frames import region_rank
+from gmindex.provinces import default_registry
+from gmindex.regional import add_region
+
 __all__ = ["kde_by_group"]
 
 #: Fewer distinct values than this and a group gets no density (flagged instead).
@@ -105,9 +109,6 @@ def kde_by_group(
     >>> float(d["x"].min()), float(d["x"].max())
     (0.0, 1.0)
     """
-    from gmindex.provinces import default_registry
-    from gmindex.regional import _region_rank, add_region
-
     by = [by] if isinstance(by, str) else list(by)
     if not by:
         raise ValueError("by= needs at least one grouping column, e.g. ('year',)")
@@ -138,7 +139,7 @@ def kde_by_group(
     if "region" in by:
         order = (registry or default_registry()).region_order(scheme)
         pos = by.index("region")
-        rank = _region_rank(pd.Series([k[pos] for k, _, _ in groups]), order)
+        rank = region_rank(pd.Series([k[pos] for k, _, _ in groups]), order)
         rank = rank.fillna(len(order) + 1).tolist()
         groups = [g for _, g in sorted(zip(rank, groups), key=lambda t: t[0])]
 

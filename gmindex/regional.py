@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gmindex._frames import NATIONAL, check_scores, sort_by_region
 from gmindex.provinces import Registry, default_registry
 
 __all__ = [
@@ -46,58 +47,6 @@ __all__ = [
     "rank_table",
     "regional_means",
 ]
-
-#: Label of the all-units row in regional tables.
-NATIONAL = "national"
-
-
-def _check_scores(
-    frame: pd.DataFrame, *, value: str, keys: Sequence[str] = ("code", "year")
-) -> pd.DataFrame:
-    """Validated copy of a score frame: keys present and unique, values numeric.
-
-    ``code`` is cast to text and ``year`` to int.  Missing values raise (listing
-    the cells) instead of being dropped.
-    """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected a DataFrame of scores, got {type(frame).__name__}")
-    keys = list(keys)
-    missing = [c for c in [*keys, value] if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"score frame lacks column(s) {missing}; it has {list(frame.columns)}. "
-            f"Pass value=<column> to choose the value column."
-        )
-    out = frame.copy()
-    if "code" in keys:
-        out["code"] = out["code"].astype(str).str.strip()
-    if "year" in keys:
-        if out["year"].isna().any():
-            raise ValueError("score frame has missing years; fill or drop those rows")
-        out["year"] = out["year"].astype(int)
-    if not pd.api.types.is_numeric_dtype(out[value]):
-        raise TypeError(f"column {value!r} must be numeric, got dtype {out[value].dtype}")
-    out[value] = out[value].astype(float)
-    dupes = out.duplicated(keys, keep=False)
-    if dupes.any():
-        cells = out.loc[dupes, keys].drop_duplicates().head(10).to_dict("records")
-        raise ValueError(f"duplicate {keys} rows in the score frame, e.g. {cells}")
-    bad = ~np.isfinite(out[value].to_numpy())
-    if bad.any():
-        cells = out.loc[bad, keys].head(10).to_dict("records")
-        raise ValueError(
-            f"{int(bad.sum())} missing or infinite {value!r} value(s), e.g. {cells}; "
-            "drop or impute them explicitly before this analysis"
-        )
-    return out
-
-
-def _region_rank(regions: pd.Series, order: Sequence[str]) -> pd.Series:
-    """Sort key placing regions in display order and the national row last."""
-    position = {r: i for i, r in enumerate(order)}
-    position[NATIONAL] = len(order)
-    return regions.map(position)
-
 
 def add_region(
     frame: pd.DataFrame,
@@ -203,7 +152,7 @@ def regional_means(
     2  national  3  0.333333           0.32
     """
     registry = registry or default_registry()
-    frame = add_region(_check_scores(scores, value=value), scheme=scheme, registry=registry)
+    frame = add_region(check_scores(scores, value=value), scheme=scheme, registry=registry)
     if weights is not None:
         frame = _attach_weights(frame, weights)
     national = frame.assign(region=NATIONAL)
@@ -224,13 +173,7 @@ def regional_means(
     out = out.reset_index()
     out.insert(0, "scheme", scheme)
     out["n"] = out["n"].astype(int)
-    order = registry.region_order(scheme)
-    out = out.sort_values(
-        ["region", "year"],
-        key=lambda s: _region_rank(s, order) if s.name == "region" else s,
-        kind="stable",
-    )
-    return out.reset_index(drop=True)
+    return sort_by_region(out, registry.region_order(scheme))
 
 
 def _attach_weights(frame: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
@@ -395,7 +338,7 @@ def rank_table(
     registry = registry or default_registry()
     if start >= end:
         raise ValueError(f"start ({start}) must be before end ({end})")
-    frame = _check_scores(scores, value=value)
+    frame = check_scores(scores, value=value)
     frame = frame[(frame["year"] >= start) & (frame["year"] <= end)]
     years = list(range(start, end + 1))
     wide = frame.pivot(index="code", columns="year", values=value).reindex(columns=years)
