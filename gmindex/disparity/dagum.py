@@ -55,6 +55,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gmindex.disparity._common import by_region_and_year, check_grouped
+from gmindex.provinces import Registry
+
 __all__ = ["DagumResult", "dagum_by_year", "dagum_gini"]
 
 
@@ -159,44 +162,6 @@ class DagumResult:
 _PAIR_KEYS = ("group_a", "group_b", "richer")
 
 
-def _as_inputs(
-    values, groups, order, *, min_size: int = 2, measure: str = "Gini ratio"
-) -> tuple[np.ndarray, np.ndarray, list]:
-    """Checked values, labels and ordered group list (shared with the Theil module)."""
-    y = np.asarray(values, dtype=float)
-    if y.ndim != 1:
-        raise ValueError(f"values must be one-dimensional, got shape {y.shape}")
-    g = np.asarray(groups, dtype=object)
-    if g.shape != y.shape:
-        raise ValueError(f"values ({y.shape[0]}) and groups ({g.shape[0]}) differ in length")
-    if y.size < min_size:
-        raise ValueError(f"a {measure} needs at least {min_size} value(s)")
-    if not np.isfinite(y).all():
-        raise ValueError("values contain NaN or infinity; drop or impute them first")
-    if (y < 0).any():
-        raise ValueError(
-            f"values must be non-negative (the {measure} decomposition is defined "
-            "for non-negative variables)"
-        )
-    if y.sum() == 0:
-        raise ValueError(f"all values are zero: the {measure} is undefined (0/0)")
-    if pd.isna(pd.Series(g)).any():
-        raise ValueError("groups contain missing labels")
-    present = list(dict.fromkeys(g.tolist()))
-    if order is None:
-        try:
-            labels = sorted(present)
-        except TypeError:
-            labels = present
-    else:
-        labels = list(order)
-        extra = [x for x in present if x not in labels]
-        if extra:
-            raise ValueError(f"groups {extra} are not in order={labels}")
-        labels = [x for x in labels if x in present]
-    return y, g, labels
-
-
 def dagum_gini(
     values: Sequence[float] | np.ndarray | pd.Series,
     groups: Sequence | np.ndarray | pd.Series,
@@ -251,7 +216,7 @@ def dagum_gini(
     >>> round(float(r.shares["between_net"]), 2)
     0.8
     """
-    y, g, labels = _as_inputs(values, groups, order)
+    y, g, labels = check_grouped(values, groups, order)
     n = y.size
     k = len(labels)
     index = {lab: i for i, lab in enumerate(labels)}
@@ -362,7 +327,7 @@ def dagum_by_year(
     *,
     scheme: str = "region4",
     value: str = "score",
-    registry=None,
+    registry: Registry | None = None,
 ) -> pd.DataFrame:
     """Dagum decomposition of a score across regions, one per year.
 
@@ -396,15 +361,4 @@ def dagum_by_year(
     0  2016   total  0.218750
     1  2016  within  0.015625
     """
-    from gmindex.provinces import default_registry
-    from gmindex.regional import _check_scores, add_region
-
-    registry = registry or default_registry()
-    frame = add_region(_check_scores(scores, value=value), scheme=scheme, registry=registry)
-    order = registry.region_order(scheme)
-    parts = []
-    for year, block in frame.groupby("year", sort=True):
-        result = dagum_gini(block[value], block["region"], order=order)
-        parts.append(result.to_frame().assign(scheme=scheme, year=int(year)))
-    out = pd.concat(parts, ignore_index=True)
-    return out[["scheme", "year", "level", "group_a", "group_b", "measure", "value"]]
+    return by_region_and_year(dagum_gini, scores, scheme=scheme, value=value, registry=registry)

@@ -37,6 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gmindex.disparity._common import by_region_and_year, check_grouped
+from gmindex.provinces import Registry
+
 __all__ = ["TheilResult", "theil", "theil_by_year", "theil_decomposition"]
 
 
@@ -195,10 +198,8 @@ def theil_decomposition(
     0     a  2       0.3333  0.1308
     1     b  2       0.6667  0.1308
     """
-    from gmindex.disparity.dagum import _as_inputs
-
-    _check_values(values)
-    y, g, labels = _as_inputs(values, groups, order, min_size=1, measure="Theil index")
+    _check_values(values)  # first, for the Theil-specific messages
+    y, g, labels = check_grouped(values, groups, order, min_size=1, measure="Theil index")
     n = y.size
     total_sum = y.sum()
     notes: list[str] = []
@@ -257,7 +258,7 @@ def theil_by_year(
     *,
     scheme: str = "region4",
     value: str = "score",
-    registry=None,
+    registry: Registry | None = None,
 ) -> pd.DataFrame:
     """Theil decomposition across regions, one per year.
 
@@ -293,15 +294,4 @@ def theil_by_year(
     4  2020   within_share  0.0000
     5  2020         n_zero  2.0000
     """
-    from gmindex.provinces import default_registry
-    from gmindex.regional import _check_scores, add_region
-
-    registry = registry or default_registry()
-    frame = add_region(_check_scores(scores, value=value), scheme=scheme, registry=registry)
-    order = registry.region_order(scheme)
-    parts = []
-    for year, block in frame.groupby("year", sort=True):
-        result = theil_decomposition(block[value], block["region"], order=order)
-        parts.append(result.to_frame().assign(scheme=scheme, year=int(year)))
-    out = pd.concat(parts, ignore_index=True)
-    return out[["scheme", "year", "level", "group", "measure", "value"]]
+    return by_region_and_year(theil_decomposition, scores, scheme=scheme, value=value, registry=registry)
