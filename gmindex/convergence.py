@@ -402,34 +402,68 @@ def _zero_guard(frame: pd.DataFrame, value: str, zeros: str, where: str) -> tupl
 
 def _fit_ols(y: pd.Series, X: pd.DataFrame, model: str, span: float) -> BetaEstimate:
     fit = sm.OLS(y, sm.add_constant(X, has_constant="add")).fit(cov_type="HC1")
-    ci = fit.conf_int().loc["ln_start"]
-    beta = float(fit.params["ln_start"])
-    speed, half, note = convergence_speed(beta, span)
-    params = pd.DataFrame(
-        {
-            "term": fit.params.index,
-            "estimate": fit.params.to_numpy(),
-            "std_error": fit.bse.to_numpy(),
-            "p_value": fit.pvalues.to_numpy(),
-        }
+    return _beta_estimate(
+        model=model,
+        term="ln_start",
+        params=fit.params,
+        std_errors=fit.bse,
+        t_stats=fit.tvalues,
+        p_values=fit.pvalues,
+        conf_int=fit.conf_int(),
+        r_squared=fit.rsquared,
+        n_obs=fit.nobs,
+        span=span,
+        regressors=X.columns,
+        cov_type="HC1",
     )
+
+
+def _beta_estimate(
+    *,
+    model: str,
+    term: str,
+    params: pd.Series,
+    std_errors: pd.Series,
+    t_stats: pd.Series,
+    p_values: pd.Series,
+    conf_int: pd.DataFrame,
+    r_squared: float,
+    n_obs: int,
+    span: float,
+    regressors,
+    cov_type: str,
+) -> BetaEstimate:
+    """One estimate from a fit's coefficient tables (statsmodels or linearmodels).
+
+    ``term`` is the initial or lagged log level whose coefficient is beta.
+    """
+    beta = float(params[term])
+    speed, half, note = convergence_speed(beta, span)
+    ci = conf_int.loc[term]
     return BetaEstimate(
         model=model,
         beta=beta,
-        std_error=float(fit.bse["ln_start"]),
-        t_stat=float(fit.tvalues["ln_start"]),
-        p_value=float(fit.pvalues["ln_start"]),
+        std_error=float(std_errors[term]),
+        t_stat=float(t_stats[term]),
+        p_value=float(p_values[term]),
         ci_low=float(ci.iloc[0]),
         ci_high=float(ci.iloc[1]),
-        r_squared=float(fit.rsquared),
-        n_obs=int(fit.nobs),
+        r_squared=float(r_squared),
+        n_obs=int(n_obs),
         span=float(span),
         speed=speed,
         half_life=half,
-        regressors=tuple(X.columns),
-        cov_type="HC1",
+        regressors=tuple(regressors),
+        cov_type=cov_type,
         note=note,
-        params=params,
+        params=pd.DataFrame(
+            {
+                "term": params.index,
+                "estimate": params.to_numpy(),
+                "std_error": std_errors.to_numpy(),
+                "p_value": p_values.to_numpy(),
+            }
+        ),
     )
 
 
@@ -721,35 +755,21 @@ def panel_beta_convergence(
     fit = PanelOLS(panel["growth"], exog, entity_effects=True, time_effects=True).fit(
         cov_type="clustered", cluster_entity=True
     )
-    beta = float(fit.params["ln_lag"])
-    speed, half, note = convergence_speed(beta, 1.0)
-    ci = fit.conf_int().loc["ln_lag"]
-    estimate = BetaEstimate(
+    estimate = _beta_estimate(
         model="panel_twfe",
-        beta=beta,
-        std_error=float(fit.std_errors["ln_lag"]),
-        t_stat=float(fit.tstats["ln_lag"]),
-        p_value=float(fit.pvalues["ln_lag"]),
-        ci_low=float(ci.iloc[0]),
-        ci_high=float(ci.iloc[1]),
+        term="ln_lag",
+        params=fit.params,
+        std_errors=fit.std_errors,
+        t_stats=fit.tstats,
+        p_values=fit.pvalues,
+        conf_int=fit.conf_int(),
         # R-squared of the regression on two-way demeaned data (linearmodels'
         # "within" R-squared ignores the time effects and can be negative).
-        r_squared=float(fit.rsquared),
-        n_obs=int(fit.nobs),
+        r_squared=fit.rsquared,
+        n_obs=fit.nobs,
         span=1.0,
-        speed=speed,
-        half_life=half,
-        regressors=("ln_lag", *names),
+        regressors=exog.columns,
         cov_type="clustered by entity",
-        note=note,
-        params=pd.DataFrame(
-            {
-                "term": fit.params.index,
-                "estimate": fit.params.to_numpy(),
-                "std_error": fit.std_errors.to_numpy(),
-                "p_value": fit.pvalues.to_numpy(),
-            }
-        ),
     )
     return PanelBetaResult(
         estimate=estimate,
