@@ -392,7 +392,12 @@ def index_components(terms: Iterable[str], spec: Any) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------
 
 
-def _check_scores(scores: pd.DataFrame, value: str) -> pd.DataFrame:
+def _regression_scores(scores: pd.DataFrame, value: str) -> pd.DataFrame:
+    """``code, year, value`` sorted, keys unique; missing scores are kept.
+
+    Unlike the analysis checks in :mod:`gmindex._frames`, a missing score does
+    not raise here: the models drop it listwise and report it in ``dropped``.
+    """
     if not isinstance(scores, pd.DataFrame):
         raise TypeError(f"scores must be a DataFrame, got {type(scores).__name__}")
     missing = {"code", "year", value} - set(scores.columns)
@@ -442,11 +447,18 @@ def _dropped_note(dropped: pd.DataFrame, n_rows: int) -> str:
     )
 
 
-def _check_wild(weights_type: str, reps: int) -> None:
+def _wild_options(weights_type: str, reps: int, seed: int) -> dict[str, Any]:
+    """Checked wild bootstrap options, as recorded in ``RegressionResult.params``."""
     if weights_type not in WILD_WEIGHTS:
         raise ValueError(f"weights_type must be one of {WILD_WEIGHTS}, got {weights_type!r}")
     if int(reps) < 99:
         raise ValueError(f"reps must be at least 99 for a bootstrap p-value, got {reps}")
+    return {
+        "reps": int(reps),
+        "seed": int(seed),
+        "weights_type": weights_type,
+        "bootstrap": "WCR-C11, null imposed",
+    }
 
 
 def _few_cluster_notes(counts: Mapping[str, int], threshold: int = 6) -> list[str]:
@@ -524,7 +536,7 @@ def gradient_regression(
     from gmindex.provinces import default_registry
 
     registry = registry if registry is not None else default_registry()
-    data = _check_scores(scores, value)
+    data = _regression_scores(scores, value)
     regions = registry.regions(scheme)
     unknown = sorted(set(data["code"]) - set(regions.index))
     if unknown:
@@ -550,7 +562,8 @@ def gradient_regression(
         X[r] = (data["region"] == r).astype(float)
     for y in years[1:]:
         X[f"year_{y}"] = (data["year"] == y).astype(float)
-    cluster = pd.factorize(data["code"], sort=True)[0]
+    cluster, provinces = pd.factorize(data["code"], sort=True)
+    n_clusters = len(provinces)
     fit = sm.OLS(data[value].to_numpy(), X).fit(
         cov_type="cluster", cov_kwds={"groups": cluster}, use_t=True
     )
@@ -587,15 +600,13 @@ def gradient_regression(
         "wild_bootstrap": wild_bootstrap,
     }
     if wild_bootstrap:
-        _check_wild(weights_type, reps)
+        params.update(_wild_options(weights_type, reps, seed))
         model = sm.OLS(data[value].to_numpy(), X)
         extra[_WILD_KEY] = {
             r: _wild_p_statsmodels(model, cluster, r, reps, seed, weights_type)
             for r in others
         }
-        params.update(reps=int(reps), seed=int(seed), weights_type=weights_type,
-                      bootstrap="WCR-C11, null imposed")
-        notes.append(_wild_note(weights_type, reps, seed, int(len(np.unique(cluster)))))
+        notes.append(_wild_note(weights_type, reps, seed, n_clusters))
 
     return RegressionResult(
         model="gradient_ols",
@@ -605,7 +616,7 @@ def gradient_regression(
         r2=float(fit.rsquared),
         fixed_effects=("year",),
         cluster="province",
-        n_clusters=int(len(np.unique(cluster))),
+        n_clusters=n_clusters,
         extra_pvalues=extra,
         dropped=dropped,
         params=params,
@@ -748,7 +759,7 @@ def driver_regression(
     """
     import pyfixest as pf
 
-    data = _check_scores(scores, value)
+    data = _regression_scores(scores, value)
     terms = list(DEFAULT_DRIVERS if terms is None else terms)
     if not terms:
         raise ValueError("terms is empty: name at least one covariate")
@@ -833,7 +844,7 @@ def driver_regression(
     extra: dict[str, dict[str, float]] = {}
     params["wild_bootstrap"] = wild_bootstrap
     if wild_bootstrap:
-        _check_wild(weights_type, reps)
+        params.update(_wild_options(weights_type, reps, seed))
         pvals = {}
         for t in terms:
             out = _quiet_wild(
@@ -849,8 +860,6 @@ def driver_regression(
             )
             pvals[t] = float(out["Pr(>|t|)"])
         extra[_WILD_KEY] = pvals
-        params.update(reps=int(reps), seed=int(seed), weights_type=weights_type,
-                      bootstrap="WCR-C11, null imposed")
         notes.append(_wild_note(weights_type, reps, seed, n_clusters))
 
     r2_within = float(fit._r2_within)
