@@ -3,14 +3,11 @@
 import pytest
 
 from gmindex.analysis import analysis_tables, write_analysis
-from gmindex.datasets import load_default_panel, load_default_spec
-from gmindex.index import build_index
 
 
 @pytest.fixture(scope="module")
-def analysis():
-    res = build_index(load_default_panel(), load_default_spec())
-    return analysis_tables(res, reps=99, permutations=99)
+def analysis(default_result):
+    return analysis_tables(default_result, reps=99, permutations=99)
 
 
 def test_every_table_is_there_and_non_empty(analysis):

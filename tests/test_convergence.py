@@ -247,11 +247,8 @@ def test_panel_r_squared_is_that_of_the_demeaned_regression():
     assert 0 <= r.estimate.r_squared <= 1
 
 
-def test_default_index_convergence_runs():
-    from gmindex.datasets import load_default_panel, load_default_spec
-    from gmindex.index import build_index
-
-    scores = build_index(load_default_panel(), load_default_spec()).scores
+def test_default_index_convergence_runs(default_result):
+    scores = default_result.scores
     sigma = sigma_convergence(scores, scheme="region4")
     assert len(sigma.by_year) == 5 * 5 and sigma.by_year["cv"].notna().all()
     beta = beta_convergence(scores, start=2016, end=2020, scheme="region4")

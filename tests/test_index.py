@@ -186,11 +186,6 @@ def test_property_direction_flip_reverses_contribution(seed):
 
 # --- the embedded default data -------------------------------------------------
 
-@pytest.fixture(scope="module")
-def default_result():
-    return build_index(load_default_panel(), load_default_spec())
-
-
 def test_default_index_covers_30_provinces_2016_2020(default_result):
     res = default_result
     assert sorted(res.scores.year.unique()) == [2016, 2017, 2018, 2019, 2020]

@@ -165,14 +165,10 @@ def test_gradient_check_on_both_schemes(scores):
 
 
 @pytest.fixture(scope="module")
-def default_scores():
-    from gmindex.datasets import load_default_panel, load_default_spec
-    from gmindex.index import build_index
-
-    panel = load_default_panel()
-    result = build_index(panel, load_default_spec())
+def default_scores(default_panel, default_result):
+    panel = default_panel
     iva = panel.loc[panel["indicator"] == "industrial_va_100m_yuan", ["code", "year", "value"]]
-    return result.scores, iva.rename(columns={"value": "weight"})
+    return default_result.scores, iva.rename(columns={"value": "weight"})
 
 
 def test_default_index_regional_tables(default_scores):

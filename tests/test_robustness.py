@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
 from gmindex.robustness import (
     FACTORS,
@@ -28,19 +27,20 @@ from gmindex.robustness import (
 from gmindex.topsis import topsis_closeness
 
 
+# Short names for the session-wide default inputs and index (tests/conftest.py).
 @pytest.fixture(scope="module")
-def panel():
-    return load_default_panel()
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_default_spec()
+def panel(default_panel):
+    return default_panel
 
 
 @pytest.fixture(scope="module")
-def base(panel, spec):
-    return build_index(panel, spec)
+def spec(default_spec):
+    return default_spec
+
+
+@pytest.fixture(scope="module")
+def base(default_result):
+    return default_result
 
 
 @pytest.fixture(scope="module")

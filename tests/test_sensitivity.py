@@ -3,15 +3,14 @@
 import numpy as np
 import pytest
 
-from gmindex.datasets import load_default_panel, load_default_spec
-from gmindex.index import build_index
 from gmindex.robustness import monte_carlo
 from gmindex.sensitivity import sobol_indices
 
 
 @pytest.fixture(scope="module")
-def base():
-    return build_index(load_default_panel(), load_default_spec())
+def base(default_result):
+    """The default index, built once per session (tests/conftest.py)."""
+    return default_result
 
 
 def test_factor_without_effect_has_zero_total_index(base):

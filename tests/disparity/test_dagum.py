@@ -232,11 +232,8 @@ def test_dagum_by_year_rejects_missing_scores():
         dagum_by_year(scores)
 
 
-def test_default_index_decomposition():
-    from gmindex.datasets import load_default_panel, load_default_spec
-    from gmindex.index import build_index
-
-    scores = build_index(load_default_panel(), load_default_spec()).scores
+def test_default_index_decomposition(default_result):
+    scores = default_result.scores
     gini_mod = pytest.importorskip("inequality.gini")
     for scheme in ("region4", "region3"):
         table = dagum_by_year(scores, scheme=scheme)

@@ -112,12 +112,9 @@ def test_theil_by_year_shape_and_values():
     assert set(f["level"]) == {"overall", "group"}
 
 
-def test_default_index_theil_matches_pysal():
-    from gmindex.datasets import load_default_panel, load_default_spec
-    from gmindex.index import build_index
-
+def test_default_index_theil_matches_pysal(default_result):
     theil_mod = pytest.importorskip("inequality.theil")
-    scores = build_index(load_default_panel(), load_default_spec()).scores
+    scores = default_result.scores
     table = theil_by_year(scores, scheme="region4")
     overall = table[table["level"] == "overall"].pivot(
         index="year", columns="measure", values="value"
