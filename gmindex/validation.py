@@ -360,17 +360,48 @@ class _Locator:
         self.source = source
         self.registry = registry
         self.has_rows = "source_row" in frame.columns
+        self._files: int | None = None
+        self._names: dict[str, str] = {}
+        self._arrays: dict[str, object] = {}
+        # frame.at looks the label up in a new column Series on every call; with
+        # unique labels the same lookup on cached column arrays is much cheaper.
+        self.direct = (
+            frame.index.is_unique
+            and frame.columns.is_unique
+            and not isinstance(frame.index, pd.MultiIndex)
+        )
+
+    def at(self, idx, column: str):
+        """``frame.at[idx, column]``."""
+        if not self.direct:
+            return self.frame.at[idx, column]
+        values = self._arrays.get(column)
+        if values is None:
+            values = self._arrays[column] = self.frame[column]._values
+        return values[self.frame.index.get_loc(idx)]
+
+    def set(self, column: str, values) -> None:
+        """``frame[column] = values``, keeping :meth:`at` in step."""
+        self.frame[column] = values
+        self._arrays.pop(column, None)
+
+    def label(self, code: str) -> str:
+        """``registry.label(code)``, looked up once per code."""
+        name = self._names.get(code)
+        if name is None:
+            name = self._names[code] = self.registry.label(code)
+        return name
 
     def file(self, idx) -> str:
         if "source_file" in self.frame.columns:
-            value = self.frame.at[idx, "source_file"]
+            value = self.at(idx, "source_file")
             if not _isna(value):
                 return str(value)
         return self.source
 
     def row(self, idx) -> int | None:
         if self.has_rows:
-            value = self.frame.at[idx, "source_row"]
+            value = self.at(idx, "source_row")
             return None if _isna(value) else int(value)
         return None
 
@@ -384,12 +415,15 @@ class _Locator:
             text = f"row {self.row(idx)}"
         else:
             text = f"index {idx}"
-        files = self.frame["source_file"].nunique() if "source_file" in self.frame else 1
-        return f"{self.file(idx)} {text}" if files > 1 else text
+        if self._files is None:  # counted once: duplicate reports call this per row
+            self._files = (
+                self.frame["source_file"].nunique() if "source_file" in self.frame else 1
+            )
+        return f"{self.file(idx)} {text}" if self._files > 1 else text
 
     def column(self, idx, default: str) -> str:
         if "source_column" in self.frame.columns:
-            value = self.frame.at[idx, "source_column"]
+            value = self.at(idx, "source_column")
             if not _isna(value):
                 return str(value)
         return default
@@ -397,10 +431,10 @@ class _Locator:
     def province(self, code: object, idx=None) -> str:
         label = None
         if idx is not None and "source_label" in self.frame.columns:
-            raw = self.frame.at[idx, "source_label"]
+            raw = self.at(idx, "source_label")
             label = None if _isna(raw) else str(raw)
         if isinstance(code, str) and code in self.registry:
-            name = f"{self.registry.label(code)} ({code})"
+            name = f"{self.label(code)} ({code})"
             return name if label is None or label.strip() == code else f"{name}, written {label!r}"
         return repr(label if label is not None else str(code))
 
@@ -413,17 +447,60 @@ def _rows_text(loc: _Locator, idx: Sequence, limit: int = 3) -> str:
     return f"{count}: {', '.join(loc.where(i) for i in idx)}"
 
 
-def _code_strings(values: pd.Series) -> pd.Series:
-    """Codes as text: 11 and 11.0 become '11'; text is stripped."""
+def _code_text(v) -> str:
+    """A code as text: 11 and 11.0 become '11'; text is stripped; missing is ''."""
+    if _isna(v):
+        return ""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip()
 
-    def one(v):
-        if _isna(v):
-            return ""
-        if isinstance(v, (float, np.floating)) and float(v).is_integer():
-            return str(int(v))
-        return str(v).strip()
 
-    return values.map(one).astype("str")
+def _plain_text(v) -> str:
+    return "" if _isna(v) else str(v).strip()
+
+
+# infer_dtype kinds for which values that compare equal give the same text, so
+# that the text can be computed once per distinct value: 11 and 11.0 are both
+# '11' as codes, but not as indicator names.  Other kinds (bools among numbers,
+# mixed objects) are converted row by row.
+_CODE_KINDS = ("string", "empty", "integer", "floating", "mixed-integer-float")
+_TEXT_KINDS = ("string", "empty")
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A column converted to text, as distinct texts and one code per row."""
+
+    codes: np.ndarray  # int64 position in ``uniques`` of each row
+    uniques: list  # distinct texts (order not meaningful)
+
+    def column(self, index: pd.Index) -> pd.Series:
+        return pd.Series(np.asarray(self.uniques, dtype=object)[self.codes], index=index,
+                         dtype=object)
+
+    def lookup(self, func, dtype=object) -> np.ndarray:
+        """``func(text)`` of each row, computed once per distinct text."""
+        return np.asarray([func(u) for u in self.uniques], dtype=dtype)[self.codes]
+
+    def isin(self, allowed) -> np.ndarray:
+        hit = np.fromiter((u in allowed for u in self.uniques), dtype=bool,
+                          count=len(self.uniques))
+        return hit[self.codes]
+
+
+def _distinct_text(values: pd.Series, func, kinds: tuple[str, ...]) -> _Texts:
+    """``values.map(func)`` with ``func`` called once per distinct value where safe."""
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) in kinds:
+        raw_codes, raw_uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = [func(u) for u in raw_uniques]
+        if (raw_codes < 0).any():
+            texts.append(func(None))  # code -1: the missing values
+        text_codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
+        return _Texts(text_codes[raw_codes].astype(np.int64), list(uniques))
+    mapped = values.map(func).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(mapped, use_na_sentinel=False)
+    return _Texts(codes.astype(np.int64), list(uniques))
 
 
 def _fmt_value(value: object) -> str:
@@ -445,13 +522,21 @@ def duplicate_problems(
     province written twice in a yearbook table) they make one problem that
     lists the years.  Used by :func:`check_panel` and by the readers.
     """
-    registry = registry or default_registry()
-    loc = _Locator(frame, source, registry)
     keys = frame[["code", "year", "indicator"]]
     dup = keys.duplicated(keep=False) & keys.notna().all(axis=1)
+    return _duplicate_problems(frame, dup.to_numpy(), source=source, registry=registry)
+
+
+def _duplicate_problems(
+    frame: pd.DataFrame, dup: np.ndarray, *, source: str, registry: Registry | None
+) -> list[Problem]:
+    """The problems of :func:`duplicate_problems`, given the duplicated rows (a mask)."""
+    registry = registry or default_registry()
+    loc = _Locator(frame, source, registry)
     problems: list[Problem] = []
     if not dup.any():
         return problems
+    floats = loc.direct and frame["value"].dtype == np.float64
     clusters: dict[tuple, list] = {}
     groups = frame[dup].groupby(["indicator", "code", "year"], sort=True, dropna=True)
     for (indicator, code, year), group in groups:
@@ -460,12 +545,12 @@ def duplicate_problems(
         clusters.setdefault((indicator, code, rows), []).append((int(year), idx))
     for (indicator, code, rows), members in clusters.items():
         years = [y for y, _ in members]
-        conflict = any(frame.loc[idx, "value"].nunique(dropna=False) > 1 for _, idx in members)
+        conflict = any(_count_values(loc, idx, floats) > 1 for _, idx in members)
         same = "conflicting values" if conflict else "same value"
         word = "value" if len(members) == 1 else "values"
         listed = " and ".join(
-            f"{where} ({_label_of(frame, members[0][1][k])}{word} "
-            + ", ".join(_fmt_value(frame.at[idx[k], "value"]) for _, idx in members)
+            f"{where} ({_label_of(loc, members[0][1][k])}{word} "
+            + ", ".join(_fmt_value(loc.at(idx[k], "value")) for _, idx in members)
             + ")"
             for k, where in enumerate(rows)
         )
@@ -500,11 +585,20 @@ def duplicate_problems(
     return problems
 
 
-def _label_of(frame: pd.DataFrame, idx) -> str:
+def _count_values(loc: _Locator, idx: list, floats: bool) -> int:
+    """``frame.loc[idx, "value"].nunique(dropna=False)``; without pandas for floats."""
+    if not floats:
+        return loc.frame.loc[idx, "value"].nunique(dropna=False)
+    values = [loc.at(i, "value") for i in idx]
+    numbers = {v for v in values if v == v}  # 0.0 and -0.0 count once, as in pandas
+    return len(numbers) + any(v != v for v in values)
+
+
+def _label_of(loc: _Locator, idx) -> str:
     """The province as written in the source, followed by ', ' (empty if unknown)."""
-    if "source_label" not in frame.columns or _isna(frame.at[idx, "source_label"]):
+    if "source_label" not in loc.frame.columns or _isna(loc.at(idx, "source_label")):
         return ""
-    return f"{str(frame.at[idx, 'source_label'])!r}, "
+    return f"{str(loc.at(idx, 'source_label'))!r}, "
 
 
 def check_panel(
@@ -572,25 +666,34 @@ def check_panel(
         )
         return ValidationReport.from_problems(problems, source=source)
 
-    frame = df.copy()
+    # A shallow copy: columns are replaced, never modified in place (copy-on-write).
+    frame = df.copy(deep=False)
     loc = _Locator(frame, source, registry)
-    frame["code"] = _code_strings(frame["code"])
-    frame["indicator"] = frame["indicator"].map(lambda v: "" if _isna(v) else str(v).strip())
+    code = _distinct_text(frame["code"], _code_text, _CODE_KINDS)
+    indicator = _distinct_text(frame["indicator"], _plain_text, _TEXT_KINDS)
+    loc.set("code", code.column(frame.index))
+    loc.set("indicator", indicator.column(frame.index))
 
     # Values and years must be numbers before the schema checks can run.
-    value_num = pd.to_numeric(frame["value"], errors="coerce")
-    bad_value = value_num.isna() & frame["value"].notna() & ~frame["value"].map(_is_nan_float)
-    for idx in frame.index[bad_value]:
-        code = frame.at[idx, "code"]
+    raw_value = frame["value"]
+    value_num = pd.to_numeric(raw_value, errors="coerce")
+    # Only cells that did not parse, or are missing, can be text or NaN: the
+    # per-cell look is limited to those.
+    unparsed = value_num.isna().to_numpy()
+    raw_na = raw_value.isna().to_numpy()
+    maybe = np.flatnonzero(unparsed | raw_na)
+    nan_float = raw_value.iloc[maybe].map(_is_nan_float).to_numpy(dtype=bool)
+    unparsed, raw_na = unparsed[maybe], raw_na[maybe]
+    for idx in frame.index[maybe[unparsed & ~raw_na & ~nan_float]]:
         problems.append(
             Problem(
                 "error",
-                f"not a number: {_fmt_value(frame.at[idx, 'value'])}{loc.suffix(idx)}",
+                f"not a number: {_fmt_value(loc.at(idx, 'value'))}{loc.suffix(idx)}",
                 "type the number without text; leave missing values out of a long panel",
                 **_where(loc, frame, idx, "value"),
             )
         )
-    for idx in frame.index[frame["value"].isna() | frame["value"].map(_is_nan_float)]:
+    for idx in frame.index[maybe[raw_na | nan_float]]:
         problems.append(
             Problem(
                 "error",
@@ -602,37 +705,49 @@ def check_panel(
         )
     year_num = pd.to_numeric(frame["year"], errors="coerce")
     year_bad = year_num.isna() | (year_num.notna() & (year_num % 1 != 0))
-    for idx in frame.index[year_bad]:
+    for idx in frame.index[year_bad.to_numpy()]:
         problems.append(
             Problem(
                 "error",
-                f"year {_fmt_value(frame.at[idx, 'year'])} is not a whole number{loc.suffix(idx)}",
+                f"year {_fmt_value(loc.at(idx, 'year'))} is not a whole number{loc.suffix(idx)}",
                 "write the year as 2019, not 2019.5, a date or text",
                 **_where(loc, frame, idx, "year", with_year=False),
             )
         )
-    frame["value"] = value_num
-    frame["year"] = year_num.where(~year_bad).astype("Int64")
+    loc.set("value", value_num)
+    loc.set("year", year_num.where(~year_bad).astype("Int64"))
 
     # Row-level checks through the pandera schema, grouped into readable problems.
     allowed = set(map(str, allow_negative)) | {
         sid for sid, s in _spec_series(spec).items() if getattr(s, "allow_negative", False)
     }
-    checked = frame[["code", "year", "value", "indicator"]].copy()
-    checked["value"] = checked["value"].where(~checked["indicator"].isin(allowed), 0.0)
+    codes = registry.codes
+    known_code = code.isin(set(codes))
+    checked = frame[["code", "year", "value"]].copy()
+    checked["value"] = checked["value"].where(~indicator.isin(allowed), 0.0)
     checked["value"] = checked["value"].fillna(0.0)
-    failures = _schema_failures(checked[["code", "year", "value"]], registry.codes)
+    # The schema sees every row that can fail one of its checks (a superset
+    # computed with numpy), in the original order: rows that pass add no
+    # failure cases, so its report is the one of the whole panel.
+    suspect = ~known_code | _year_out_of_range(checked["year"]) | _bad_number(checked["value"])
+    failures = _schema_failures(checked[suspect], codes)
     bad_code_idx: list = []
-    for rec in failures.to_dict("records"):
-        idx = _index_label(frame, rec["index"])
-        column, check = rec["column"], str(rec["check"])
+    # Column by column rather than to_dict("records"): the same values, boxed
+    # the same way, without a dict per failure.
+    for column, check, label in zip(
+        failures["column"].tolist(),
+        failures["check"].tolist(),
+        [_native(v) for v in failures["index"].tolist()],
+    ):
+        idx = _index_label(frame, label)
+        check = str(check)
         if column == "code":
             bad_code_idx.append(idx)
         elif column == "year":
             problems.append(
                 Problem(
                     "error",
-                    f"year {int(frame.at[idx, 'year'])} outside "
+                    f"year {int(loc.at(idx, 'year'))} outside "
                     f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]}{loc.suffix(idx)}",
                     "correct the year (a typo, or a date read as a number?)",
                     **_where(loc, frame, idx, "year", with_year=False),
@@ -642,7 +757,7 @@ def check_panel(
             problems.append(
                 Problem(
                     "error",
-                    f"value is infinite ({frame.at[idx, 'value']}){loc.suffix(idx)}",
+                    f"value is infinite ({loc.at(idx, 'value')}){loc.suffix(idx)}",
                     "a ratio with a zero denominator? fix the source value",
                     **_where(loc, frame, idx, "value"),
                 )
@@ -651,23 +766,82 @@ def check_panel(
             problems.append(
                 Problem(
                     "error",
-                    f"negative value {_fmt_value(frame.at[idx, 'value'])}{loc.suffix(idx)} "
+                    f"negative value {_fmt_value(loc.at(idx, 'value'))}{loc.suffix(idx)} "
                     "where the series cannot be negative",
                     "check the sign in the source; if the series can be negative, pass "
-                    f"allow_negative=[{frame.at[idx, 'indicator']!r}]",
+                    f"allow_negative=[{loc.at(idx, 'indicator')!r}]",
                     **_where(loc, frame, idx, "value"),
                 )
             )
     problems.extend(_unknown_code_problems(frame, bad_code_idx, loc, registry))
 
-    valid = frame[frame["code"].isin(registry.codes) & frame["year"].notna()]
-    problems.extend(duplicate_problems(valid, source=source, registry=registry))
-    problems.extend(_spec_problems(frame, spec, loc, registry, years))
+    usable = known_code & frame["year"].notna().to_numpy()
+    dup = _duplicated_rows(code.codes, frame["year"], indicator.codes, usable)
+    if dup.any():
+        valid = frame[usable]
+        problems.extend(
+            _duplicate_problems(valid, dup[usable], source=source, registry=registry)
+        )
+    problems.extend(
+        _spec_problems(frame, spec, loc, registry, years, usable=usable, code_text=code,
+                       ind_text=indicator)
+    )
     return ValidationReport.from_problems(problems, source=source)
+
+
+def _duplicated_rows(code: np.ndarray, year: pd.Series, indicator: np.ndarray,
+                     rows: np.ndarray) -> np.ndarray:
+    """Among ``rows``, those whose (code, year, indicator) occurs more than once.
+
+    ``code`` and ``indicator`` are integer codes of the texts; the three keys
+    are combined into one integer per row, so only integers are hashed.
+    """
+    out = np.zeros(len(code), dtype=bool)
+    where = np.flatnonzero(rows)
+    if len(where) < 2:
+        return out
+    pair, _ = pd.factorize(code[where] * (int(indicator.max()) + 1) + indicator[where])
+    year_codes, year_uniques = pd.factorize(year.to_numpy(dtype="int64", na_value=0)[where])
+    key = pair.astype(np.int64) * (len(year_uniques) + 1) + year_codes
+    out[where] = pd.Index(key).duplicated(keep=False)
+    return out
+
+
+def _year_out_of_range(year: pd.Series) -> np.ndarray:
+    """Rows whose (whole, nullable) year lies outside :data:`YEAR_RANGE`."""
+    values = year.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        inside = (values >= YEAR_RANGE[0]) & (values <= YEAR_RANGE[1])
+    return ~inside & ~np.isnan(values)
+
+
+def _bad_number(value: pd.Series) -> np.ndarray:
+    """Rows that may fail the finite or non-negative checks (a superset: NaN included)."""
+    try:
+        values = value.to_numpy(dtype="float64", na_value=np.nan)
+    except (TypeError, ValueError):
+        return np.ones(len(value), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return ~(values >= 0) | np.isinf(values)
 
 
 def _is_nan_float(v: object) -> bool:
     return isinstance(v, (float, np.floating)) and math.isnan(v)
+
+
+def _native(value):
+    """A numpy scalar as the Python scalar that ``DataFrame.to_dict`` gives."""
+    if pd.api.types.is_float(value):
+        return float(value)
+    if pd.api.types.is_integer(value):
+        return int(value)
+    if pd.api.types.is_bool(value):
+        return bool(value)
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return None if value is pd.NA else value
 
 
 def _index_label(frame: pd.DataFrame, idx):
@@ -676,15 +850,15 @@ def _index_label(frame: pd.DataFrame, idx):
 
 
 def _where(loc: _Locator, frame: pd.DataFrame, idx, column: str, *, with_year: bool = True) -> dict:
-    code = frame.at[idx, "code"]
-    year = frame.at[idx, "year"]
+    code = loc.at(idx, "code")
+    year = loc.at(idx, "year")
     year_int = None
     if with_year and not _isna(year):
         try:
             year_int = int(year) if float(year).is_integer() else None
         except (TypeError, ValueError):
             year_int = None
-    indicator = frame.at[idx, "indicator"]
+    indicator = loc.at(idx, "indicator")
     return {
         "file": loc.file(idx),
         "row": loc.row(idx),
@@ -701,7 +875,12 @@ def _unknown_code_problems(frame, bad_idx, loc: _Locator, registry: Registry) ->
     if not bad_idx:
         return problems
     sub = frame.loc[bad_idx]
-    files = sub.index.map(loc.file)
+    if not loc.direct:
+        files = sub.index.map(loc.file)
+    elif "source_file" in frame.columns:  # loc.file without a label lookup per row
+        files = pd.Index([loc.source if _isna(v) else str(v) for v in sub["source_file"].tolist()])
+    else:
+        files = pd.Index([loc.source] * len(sub))
     for (file, code), group in sub.groupby([files, "code"], sort=True):
         idx = list(group.index)
         try:
@@ -736,13 +915,25 @@ def _unknown_code_problems(frame, bad_idx, loc: _Locator, registry: Registry) ->
     return problems
 
 
-def _spec_problems(frame, spec, loc: _Locator, registry: Registry, years) -> list[Problem]:
+def _spec_problems(
+    frame, spec, loc: _Locator, registry: Registry, years, *, usable, code_text: _Texts,
+    ind_text: _Texts,
+) -> list[Problem]:
+    """Unknown indicators, unit mismatches and coverage gaps.
+
+    ``usable`` marks the rows with a known code and a year; ``code_text`` and
+    ``ind_text`` are the code and indicator columns as distinct values and row codes.  Rows
+    are only touched through numpy operations; Python loops run over distinct
+    indicators, units, codes and years.
+    """
     problems: list[Problem] = []
     series = _spec_series(spec)
-    present = list(dict.fromkeys(frame["indicator"]))
+    ind_codes = ind_text.codes
+    present = ind_text.uniques
+    position = {indicator: k for k, indicator in enumerate(present)}
     if series:
         for indicator in sorted(i for i in present if i not in series):
-            idx = frame.index[frame["indicator"] == indicator]
+            idx = frame.index[np.flatnonzero(ind_codes == position[indicator])]
             problems.append(
                 Problem(
                     "warning",
@@ -756,13 +947,20 @@ def _spec_problems(frame, spec, loc: _Locator, registry: Registry, years) -> lis
                 )
             )
     if series and "unit" in frame.columns:
-        units = frame["unit"].map(lambda u: "" if _isna(u) else str(u).strip())
-        for (indicator, unit), group in frame.groupby([frame["indicator"], units], sort=True):
+        units = _distinct_text(frame["unit"], _plain_text, _TEXT_KINDS)
+        width = max(len(units.uniques), 1)
+        pair = ind_codes * width + units.codes
+        # Distinct (indicator, unit) pairs in the order of a sorted groupby.
+        pairs = sorted(
+            (present[p // width], units.uniques[p % width], p)
+            for p in pd.unique(pair).tolist()
+        )
+        for indicator, unit, key in pairs:
             expected = getattr(series.get(indicator), "unit", None)
             if indicator not in series or not expected or not unit:
                 continue
             if _norm_unit(unit) != _norm_unit(expected):
-                idx = list(group.index)
+                idx = list(frame.index[np.flatnonzero(pair == key)])
                 problems.append(
                     Problem(
                         "error",
@@ -782,10 +980,27 @@ def _spec_problems(frame, spec, loc: _Locator, registry: Registry, years) -> lis
         return problems
     years = sorted(set(int(y) for y in years))
     wanted = list(series) if series else sorted(i for i in present if i)
-    have = frame[frame["code"].isin(registry.codes) & frame["year"].notna()]
-    for indicator in wanted:
-        sub = have[have["indicator"] == indicator]
-        if sub.empty:
+    codes = registry.codes
+    # Each usable row as positions (wanted series, registry code, coverage year).
+    slot = {name: k for k, name in enumerate(wanted)}
+    row_w = ind_text.lookup(lambda i: slot.get(i, -1), dtype=np.int64)
+    code_slot = {c: k for k, c in enumerate(codes)}
+    row_c = code_text.lookup(lambda c: code_slot.get(c, -1), dtype=np.int64)
+    rows = np.flatnonzero(usable & (row_w >= 0))
+    counts = np.bincount(row_w[rows], minlength=len(wanted))
+    year_values = frame["year"].to_numpy(dtype="int64", na_value=0)[rows]
+    year_array = np.asarray(years, dtype="int64")
+    row_y = np.searchsorted(year_array, year_values)
+    in_years = row_y < len(years)
+    in_years[in_years] = year_array[row_y[in_years]] == year_values[in_years]
+    rows, row_y = rows[in_years], row_y[in_years]
+    row_w, row_c = row_w[rows], row_c[rows]
+    cube = None
+    if len(wanted) * len(codes) * len(years) <= 50_000_000:  # one scatter for all series
+        cube = np.zeros((len(wanted), len(codes), len(years)), dtype=bool)
+        cube[row_w, row_c, row_y] = True
+    for k, indicator in enumerate(wanted):
+        if counts[k] == 0:
             problems.append(
                 Problem(
                     "warning",
@@ -797,22 +1012,27 @@ def _spec_problems(frame, spec, loc: _Locator, registry: Registry, years) -> lis
                 )
             )
             continue
-        got = set(zip(sub["code"], sub["year"].astype(int)))
-        for code in registry.codes:
-            absent = [y for y in years if (code, y) not in got]
-            if absent:
-                problems.append(
-                    Problem(
-                        "warning",
-                        f"coverage: no {indicator} for {registry.label(code)} ({code}) "
-                        f"in {_year_ranges(absent)}",
-                        "expected where the source lacks it (Tibet has no energy data); "
-                        "the index reports units left out; otherwise add the rows",
-                        code=code,
-                        province=f"{registry.label(code)} ({code})",
-                        indicator=indicator,
-                    )
+        if cube is not None:
+            got = cube[k]
+        else:
+            got = np.zeros((len(codes), len(years)), dtype=bool)
+            mine = row_w == k
+            got[row_c[mine], row_y[mine]] = True
+        for c in np.flatnonzero(~got.all(axis=1)).tolist():
+            code = codes[c]
+            absent = [years[y] for y in np.flatnonzero(~got[c]).tolist()]
+            problems.append(
+                Problem(
+                    "warning",
+                    f"coverage: no {indicator} for {registry.label(code)} ({code}) "
+                    f"in {_year_ranges(absent)}",
+                    "expected where the source lacks it (Tibet has no energy data); "
+                    "the index reports units left out; otherwise add the rows",
+                    code=code,
+                    province=f"{registry.label(code)} ({code})",
+                    indicator=indicator,
                 )
+            )
     return problems
 
 
