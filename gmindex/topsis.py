@@ -33,7 +33,8 @@ def topsis_closeness(z, weights, *, groups=None) -> np.ndarray:
     ----------
     z : array_like, shape (n_obs, n_indicators)
         Normalised, benefit-oriented values.
-    weights : array_like, shape (n_indicators,)
+    weights : array_like, shape (n_indicators,) or (n_obs, n_indicators)
+        One weight vector, or one per row (per-year entropy weights).
     groups : sequence, optional
         Group label per row (year): ideal and anti-ideal are then taken within
         each group (per-year TOPSIS).  Default: over all rows.
@@ -43,6 +44,15 @@ def topsis_closeness(z, weights, *, groups=None) -> np.ndarray:
     ndarray, shape (n_obs,)
         Closeness in [0, 1]; a row equal to both ideal and anti-ideal (all rows
         identical) gets 0.5.
+
+    Examples
+    --------
+    Per-year TOPSIS: each year's best row gets 1 and its worst 0.
+
+    >>> import numpy as np
+    >>> z = np.array([[0.2, 0.4], [0.6, 0.8], [0.1, 0.1], [0.3, 0.9]])
+    >>> topsis_closeness(z, [0.5, 0.5], groups=[2016, 2016, 2017, 2017])
+    array([0., 1., 0., 1.])
     """
     v = np.asarray(z, dtype=float) * np.asarray(weights, dtype=float)
     labels = np.zeros(len(v)) if groups is None else np.asarray(groups)

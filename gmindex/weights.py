@@ -167,6 +167,23 @@ def critic_weights(z, *, labels: Sequence[str] | None = None) -> np.ndarray:
     column gets weight 0 and is left out of the correlation sums, so adding a
     constant column does not change the other weights.
 
+    Parameters
+    ----------
+    z : array_like, shape (n_obs, n_indicators)
+        Normalised values over the reference set, finite, at least two rows.
+    labels : sequence of str, optional
+        Indicator names, used in warnings.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_indicators,)
+        Weights summing to 1.
+
+    Raises
+    ------
+    ValueError
+        When every indicator is constant, or on NaN cells or fewer than two rows.
+
     Examples
     --------
     >>> import numpy as np
@@ -191,6 +208,17 @@ def critic_weights(z, *, labels: Sequence[str] | None = None) -> np.ndarray:
 def equal_weights(m: int) -> np.ndarray:
     """Equal weights ``1/m``.
 
+    Parameters
+    ----------
+    m : int
+        Number of indicators, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m,)
+
+    Examples
+    --------
     >>> equal_weights(4)
     array([0.25, 0.25, 0.25, 0.25])
     """
@@ -201,6 +229,24 @@ def equal_weights(m: int) -> np.ndarray:
 
 def user_weights(weights: Mapping[str, float], indicators: Sequence[str]) -> np.ndarray:
     """User-given weights, checked against the indicator list and rescaled to sum 1.
+
+    Parameters
+    ----------
+    weights : mapping of str to float
+        Weight of every indicator (any positive scale); no indicator may be
+        missing or unknown.
+    indicators : sequence of str
+        Indicator ids in matrix column order.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_indicators,)
+        Weights in the order of ``indicators``, summing to 1.
+
+    Raises
+    ------
+    ValueError
+        Missing or unknown indicators; negative, infinite or all-zero weights.
 
     Examples
     --------
@@ -223,8 +269,24 @@ def user_weights(weights: Mapping[str, float], indicators: Sequence[str]) -> np.
 def cap_weights(weights, *, max_share: float) -> np.ndarray:
     """Cap weights at ``max_share`` and share the excess out proportionally.
 
-    Repeats until no weight exceeds the cap (water-filling).  Needs
-    ``max_share * m >= 1``.
+    Repeats until no weight exceeds the cap (water-filling).
+
+    Parameters
+    ----------
+    weights : array_like, shape (m,)
+        Non-negative weights summing to 1.
+    max_share : float
+        Largest share any weight may take; ``max_share * m >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m,)
+        Capped weights summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``m`` weights of at most ``max_share`` cannot sum to 1.
 
     Examples
     --------
