@@ -22,7 +22,19 @@ __all__ = ["AnalysisResult", "analysis_tables", "value_added_weights", "write_an
 
 @dataclass(frozen=True)
 class AnalysisResult:
-    """Named tables, plain-text findings and publication tables."""
+    """Named tables, plain-text findings and publication tables.
+
+    Attributes
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Every analysis table by name, e.g. ``regional_means_region4``,
+        ``dagum_region4``, ``beta_convergence``, ``morans_i``,
+        ``regression_drivers``; the names become file stems.
+    findings : tuple of str
+        Plain-language lines (the gradient per year, skipped analyses).
+    publication : dict of str to gmindex.tables.Table
+        Formatted tables for papers (``regressions``).
+    """
 
     tables: dict[str, pd.DataFrame]
     findings: tuple[str, ...]
@@ -30,7 +42,29 @@ class AnalysisResult:
 
 
 def value_added_weights(panel: pd.DataFrame, series: str = "industrial_va_100m_yuan") -> pd.DataFrame:
-    """``code, year, weight`` frame from one raw series (industrial value added by default)."""
+    """Weights for :func:`gmindex.regional.regional_means` from one raw series.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Long raw panel (``code, year, indicator, value``).
+    series : str
+        Raw series id; industrial value added by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, year, weight``, one row per cell of the series.
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"code": ["11", "11"], "year": [2016, 2016],
+    ...                       "indicator": ["industrial_va_100m_yuan", "gdp_100m_yuan"],
+    ...                       "value": [4000.0, 25000.0]})
+    >>> value_added_weights(panel)
+      code  year  weight
+    0   11  2016  4000.0
+    """
     rows = panel[panel["indicator"] == series]
     return rows[["code", "year", "value"]].rename(columns={"value": "weight"}).reset_index(drop=True)
 
@@ -144,7 +178,25 @@ def analysis_tables(
 
 def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,
                    formats: Sequence[str] = ("csv", "xlsx"), provenance: dict | None = None) -> list[Path]:
-    """Write every table (and the publication tables as .tex, .md and .csv) atomically."""
+    """Write every table (and the publication tables as .tex, .md and .csv) atomically.
+
+    Parameters
+    ----------
+    analysis : AnalysisResult
+        Output of :func:`analysis_tables`.
+    outdir : str or Path
+        Folder, created if needed.
+    formats : sequence of str
+        Formats of the named tables (see :func:`gmindex.io.writers.write_table`).
+    provenance : dict, optional
+        Stamp written with each table, e.g. ``IndexResult.provenance``.
+
+    Returns
+    -------
+    list of Path
+        Every file written: the tables, ``table_<name>.tex/.md/.csv`` for the
+        publication tables, and ``findings.txt``.
+    """
     from gmindex.io.writers import write_table, write_text
 
     outdir = Path(outdir)

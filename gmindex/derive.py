@@ -65,7 +65,25 @@ class Derived:
 def series_matrix(
     panel: pd.DataFrame, series: Sequence[str], *, codes: Sequence[str], years: Sequence[int]
 ) -> pd.DataFrame:
-    """Wide (code, year) x series matrix over a full grid of units and years."""
+    """Wide (code, year) x series matrix over a full grid of units and years.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Long raw panel (``code, year, indicator, value``), keys unique.
+    series : sequence of str
+        Raw series ids; they become the columns, in this order.
+    codes : sequence of str
+        Units of the grid.
+    years : sequence of int
+        Years of the grid.
+
+    Returns
+    -------
+    DataFrame
+        Index (code, year) over every unit and year, sorted; NaN where the
+        panel has no value.
+    """
     rows = panel[panel["indicator"].isin(series) & panel["year"].isin(years)]
     rows = rows[rows["code"].isin(codes)]
     grid = pd.MultiIndex.from_product(

@@ -197,6 +197,24 @@ def panel_sha256(panel: pd.DataFrame) -> str:
 
     The hashed text is the CSV of ``code, year, indicator, value`` sorted by
     the keys, values written with ``%.17g``.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Long panel with at least ``code, year, indicator, value``; other
+        columns (``unit``, ``source_id``) do not enter the hash.
+
+    Returns
+    -------
+    str
+        SHA-256 hex digest, as recorded in ``IndexResult.provenance``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"code": ["11", "12"], "year": [2016, 2016],
+    ...                   "indicator": ["x", "x"], "value": [1.0, 2.0]})
+    >>> panel_sha256(p) == panel_sha256(p.iloc[::-1]), len(panel_sha256(p))
+    (True, 64)
     """
     cols = ["code", "year", "indicator", "value"]
     canon = panel[cols].sort_values(cols[:3], kind="stable")
@@ -421,6 +439,16 @@ def build_index(
     Returns
     -------
     IndexResult
+
+    Examples
+    --------
+    >>> from gmindex.datasets import load_default_panel, load_default_spec
+    >>> panel, spec = load_default_panel(), load_default_spec()
+    >>> res = build_index(panel, spec, weighting="equal")
+    >>> res.scores.columns.tolist(), res.weights["weight"].round(4).unique().tolist()
+    (['code', 'year', 'score', 'rank'], [0.125])
+    >>> [step.name for step in res.log]
+    ['derive', 'missing', 'normalize', 'weights', 'aggregate']
     """
     registry = registry or default_registry()
     options = {

@@ -75,7 +75,26 @@ class MissingOutcome:
 
 
 def missing_cells(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Long table (code, year, indicator) of the NaN cells of a (code, year) matrix."""
+    """Long table of the NaN cells of a (code, year) x indicator matrix.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Index (code, year); one column per indicator.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``code, year, indicator``, sorted by code, indicator, year.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.MultiIndex.from_product([["11"], [2016, 2017]], names=["code", "year"])
+    >>> missing_cells(pd.DataFrame({"a": [1.0, np.nan]}, index=idx))
+      code  year indicator
+    0   11  2017         a
+    """
     stacked = matrix.isna().stack()
     cells = stacked[stacked].index.to_frame(index=False)
     cells.columns = ["code", "year", "indicator"]
@@ -122,6 +141,19 @@ def apply_missing_rule(
     MissingDataError
         With ``rule="fail"`` when cells are missing, or when imputation
         cannot fill every cell; the message lists the cells.
+
+    Examples
+    --------
+    Linear interpolation fills an interior gap and records the filled cell:
+
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.MultiIndex.from_product([["11"], [2016, 2017, 2018]], names=["code", "year"])
+    >>> m = pd.DataFrame({"a": [1.0, np.nan, 3.0]}, index=idx)
+    >>> out = apply_missing_rule(m, rule="impute", impute="linear")
+    >>> out.matrix["a"].tolist()
+    [1.0, 2.0, 3.0]
+    >>> out.imputed.to_dict("records")
+    [{'code': '11', 'year': 2017, 'indicator': 'a', 'value': 2.0, 'method': 'linear'}]
     """
     if rule not in MISSING_RULES:
         raise ValueError(f"unknown missing-data rule {rule!r}; use one of {MISSING_RULES}")

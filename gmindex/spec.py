@@ -234,6 +234,13 @@ def read_spec(path: str | Path) -> Spec:
     ------
     SpecError
         Naming the file and the entry at fault.
+
+    Examples
+    --------
+    >>> from gmindex.datasets import default_spec_path
+    >>> spec = read_spec(default_spec_path())
+    >>> spec.id, len(spec.indicators), spec.missing
+    ('gmi_default', 8, 'drop_unit')
     """
     path = Path(path)
     try:
