@@ -756,6 +756,17 @@ def driver_regression(
     interface to ``wildboottest``, restricted WCR-C11 with the fixed effects as
     dummies; Rademacher weights by default (2^30 distinct draws with 30
     clusters; choose ``"webb"`` with fewer than about 12 clusters, Webb 2023).
+
+    Examples
+    --------
+    >>> from gmindex.datasets import load_inputs
+    >>> from gmindex.index import build_index
+    >>> panel, spec = load_inputs()
+    >>> scores = build_index(panel, spec).scores
+    >>> cov = covariates_from_panel(panel, years=range(2016, 2021))
+    >>> res = driver_regression(scores, cov, spec=spec, wild_bootstrap=False)
+    >>> res.terms, res.nobs, res.n_clusters
+    (['log_gdp_pc', 'secondary_share', 'gov_size'], 150, 30)
     """
     import pyfixest as pf
 

@@ -10,8 +10,9 @@ rule is recorded in the returned :class:`SpatialWeights`.
 Global Moran's I per year uses esda for the statistic and its analytical
 moments, and a permutation test drawn from a NumPy ``Generator`` seeded with
 ``(seed, year)``, so results do not depend on global random state or on which
-other years are in the data.  Local Moran (LISA) uses esda's conditional
-permutation with its ``seed`` argument.
+other years are in the data.  Local Moran (LISA) takes the statistic from
+esda and draws the conditional permutations here, from a Generator seeded
+with ``(seed, year)`` in the same way.
 
 Examples
 --------
