@@ -105,8 +105,6 @@ class TheilResult:
         ``sum_g s_g ln(s_g / p_g)``.
     within : float
         ``sum_g s_g T_g``; ``between + within == total``.
-    within_by_group : pandas.Series
-        Theil T inside each group (``T_g``).
     shares : pandas.Series
         ``between`` and ``within`` as fractions of ``total`` (NaN if it is 0).
     groups : pandas.DataFrame
@@ -121,11 +119,15 @@ class TheilResult:
     total: float
     between: float
     within: float
-    within_by_group: pd.Series
     shares: pd.Series
     groups: pd.DataFrame
     n_zero: int = 0
     notes: tuple[str, ...] = ()
+
+    @property
+    def within_by_group(self) -> pd.Series:
+        """Theil T inside each group (``T_g``): the ``theil`` column of :attr:`groups`."""
+        return self.groups["theil"]
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long table ``level, group, measure, value``.
@@ -245,7 +247,6 @@ def theil_decomposition(
         total=total,
         between=between,
         within=within,
-        within_by_group=groups_df["theil"].rename("theil"),
         shares=shares,
         groups=groups_df,
         n_zero=n_zero,

@@ -25,6 +25,16 @@ def test_zeros_and_tens_hand_case():
     assert any("all zero" in note for note in r.notes)
 
 
+def test_within_by_group_hand_case():
+    """Group a = (1, 3): mean 2, T_a = (0.5 ln 0.5 + 1.5 ln 1.5) / 2; within = sum s_g T_g."""
+    r = theil_decomposition([1, 3, 2, 6], ["a", "a", "b", "b"])
+    t_a = (0.5 * math.log(0.5) + 1.5 * math.log(1.5)) / 2
+    assert r.within_by_group["a"] == pytest.approx(t_a)
+    assert r.within_by_group["b"] == pytest.approx(t_a)  # (2, 6) is (1, 3) scaled
+    assert r.within == pytest.approx(t_a)  # value shares 1/3 + 2/3
+    assert r.within_by_group.index.tolist() == ["a", "b"]
+
+
 def test_theil_hand_values():
     assert theil([3, 3, 3]) == 0.0
     # one unit holds everything: T = ln n
