@@ -21,11 +21,15 @@ Diakoulaki, Mavrotas & Papayannakis (1995) for CRITIC.
 
 Examples
 --------
->>> import numpy as np
+>>> import numpy as np, warnings
 >>> z = np.array([[0.0, 1.0], [1.0, 1.0], [0.5, 1.0]])
->>> ew = entropy_weights(z)
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     ew = entropy_weights(z)
 >>> ew.weights
 array([1., 0.])
+>>> print(caught[0].message)
+indicator(s) [1] are constant over the reference set: weight 0
 >>> round(float(ew.entropy[0]), 6)
 0.57938
 """
