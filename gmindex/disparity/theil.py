@@ -295,4 +295,6 @@ def theil_by_year(
     4  2020   within_share  0.0000
     5  2020         n_zero  2.0000
     """
-    return by_region_and_year(theil_decomposition, scores, scheme=scheme, value=value, registry=registry)
+    return by_region_and_year(
+        theil_decomposition, scores, scheme=scheme, value=value, registry=registry
+    )
