@@ -48,13 +48,10 @@ class Derived:
         indicator in spec order; NaN where the data do not allow a value.
     notes : tuple of str
         Zero denominators and similar events, one line each.
-    cells_read : int
-        Raw panel cells of the spec's series within the requested years and units.
     """
 
     matrix: pd.DataFrame
     notes: tuple[str, ...]
-    cells_read: int
 
     @property
     def values(self):
@@ -130,4 +127,4 @@ def derive_indicators(
             )
         columns[ind.id] = ind.scale * num / den.where(~zero, np.nan)
     matrix = pd.DataFrame(columns, index=raw.index)
-    return Derived(matrix, tuple(notes), int(raw.notna().sum().sum()))
+    return Derived(matrix, tuple(notes))
