@@ -65,7 +65,6 @@ __all__ = [
 
 #: Bootstrap weight distributions accepted by ``wildboottest``.
 WILD_WEIGHTS = ("rademacher", "webb", "mammen", "normal")
-_COEF_COLUMNS = ["term", "coef", "se", "t", "p", "ci_low", "ci_high"]
 _WILD_KEY = "wild_bootstrap"
 
 
