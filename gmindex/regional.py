@@ -68,6 +68,11 @@ def add_region(
     column : str
         Name of the new column.
 
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with ``column`` added (``code`` itself unchanged).
+
     Raises
     ------
     ValueError
