@@ -172,7 +172,8 @@ def analysis_tables(
     for scheme, model in zip(schemes, models):
         tables[f"regression_gradient_{scheme}"] = model.to_frame()
     tables["regression_drivers"] = drivers.to_frame()
-    publication = {"regressions": regression_table(models)}
+    publication = {"regressions": regression_table(
+        models, titles=[f"Gradient ({s})" for s in schemes] + ["Drivers (TWFE)"])}
     return AnalysisResult(tables, tuple(findings), publication)
 
 

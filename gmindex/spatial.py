@@ -345,7 +345,13 @@ def _scores_by_year(scores: pd.DataFrame, value: str) -> pd.DataFrame:
     data["year"] = data["year"].astype(int)
     if data.duplicated(["code", "year"]).any():
         raise ValueError("scores have duplicate (code, year) rows")
-    data = data.dropna(subset=[value])
+    gaps = data[data[value].isna()]
+    if len(gaps):
+        cells = ", ".join(f"{r.code} {r.year}" for r in gaps.itertuples())
+        raise ValueError(
+            f"{len(gaps)} missing {value!r} value(s) ({cells}): Moran's I would silently run on "
+            "fewer units; drop those units (and pass matching weights) or fill them explicitly"
+        )
     if data.empty:
         raise ValueError("no scores to analyse")
     return data
