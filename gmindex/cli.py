@@ -28,6 +28,22 @@ app = typer.Typer(
 )
 console = Console()
 
+
+def _version(value: bool) -> None:
+    if value:
+        import gmindex
+
+        console.print(f"gmindex {gmindex.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Green manufacturing index for China's provinces: build, check, analyse, map."""
+
 DataOpt = typer.Option(None, "--data", "-d", help="Long panel CSV/XLSX (default: embedded data/panel.csv).")
 SpecOpt = typer.Option(None, "--spec", "-s", help="Indicator spec TOML (default: embedded data/spec.toml).")
 RegistryOpt = typer.Option(None, "--registry", help="Unit registry CSV for non-province data (code, name, regions).")
