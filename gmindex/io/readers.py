@@ -76,6 +76,7 @@ from gmindex.validation import (
     YEAR_RANGE,
     DataError,
     Problem,
+    _duplicate_problems,
     _frame_to_problems,
     _problems_frame,
     duplicate_problems,
@@ -604,12 +605,65 @@ class _Labels:
 # Loading a file into a grid of cells
 
 
-@dataclass
+def _object_array(cells) -> np.ndarray:
+    """A 1-d object array of the cells (never split into more dimensions)."""
+    out = np.empty(len(cells), dtype=object)
+    out[:] = cells
+    return out
+
+
 class _Grid:
-    file: str
-    rows: list[tuple[int, list]]  # (1-based row number, cells); blank rows left out
-    width: int
-    kind: str  # "text" | "xlsx"
+    """The non-blank rows of a table: (1-based row number, cells), padded with None.
+
+    A loader gives either rows (lists of cells) or columns (object arrays,
+    with the row numbers); the other form is built when first asked for.
+    Long tables are processed column by column and never build ``rows``.
+    """
+
+    def __init__(self, file: str, width: int, kind: str, *, rows=None, numbers=None,
+                 columns=None):
+        self.file = file
+        self.width = width
+        self.kind = kind  # "text" (cells are str or None) | "xlsx"
+        self._rows = rows
+        self._numbers = numbers
+        self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._numbers)
+
+    @property
+    def rows(self) -> list[tuple[int, list]]:
+        if self._rows is None:
+            self._rows = [
+                (n, list(cells))
+                for n, cells in zip(self._numbers.tolist(), zip(*self._columns))
+            ]
+        return self._rows
+
+    @property
+    def numbers(self) -> np.ndarray:
+        if self._numbers is None:
+            self._numbers = np.array([n for n, _ in self._rows], dtype=np.int64)
+        return self._numbers
+
+    @property
+    def columns(self) -> list[np.ndarray]:
+        if self._columns is None:
+            self._columns = [_object_array([r[j] for _, r in self._rows])
+                             for j in range(self.width)]
+        return self._columns
+
+    def row(self, i: int) -> tuple[int, list]:
+        if self._rows is not None:
+            return self._rows[i]
+        return int(self._numbers[i]), [c[i] for c in self._columns]
+
+    def head(self, k: int) -> list[tuple[int, list]]:
+        """The first ``k`` rows (without building all of them)."""
+        if self._rows is not None:
+            return self._rows[:k]
+        return [self.row(i) for i in range(min(k, len(self)))]
 
     def column_name(self, j: int, label: object) -> str:
         text = _cell_text(label)
@@ -668,9 +722,22 @@ def _decode_error(file: str, exc: UnicodeDecodeError) -> DataError:
     )
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """``[ln for ln in text.splitlines() if ln.strip()][:count]``, reading only a prefix."""
+    size = 1 << 16
+    while True:
+        if size >= len(text):
+            return [ln for ln in text.splitlines() if ln.strip()][:count]
+        # Every line but the last of a prefix is a whole line of the text.
+        lines = [ln for ln in text[:size].splitlines()[:-1] if ln.strip()]
+        if len(lines) >= count:
+            return lines[:count]
+        size *= 4
+
+
 def _sniff_delimiter(text: str) -> str:
     """Comma, semicolon or tab: the one giving the most consistent field count."""
-    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    lines = _first_lines(text, 50)
     best, best_score = ",", None
     for delim in (",", ";", "\t"):
         counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
@@ -693,6 +760,12 @@ def _load_text(path: Path, data: bytes, file: str, col: _Collector) -> _Grid:
         name = {";": "semicolon", "\t": "tab"}[delimiter]
         col.notes.append(f"delimiter: {name} detected")
         col.repair(None, None, "delimiter", delimiter, ",")
+    split = _split_plain(text, delimiter)
+    if split is not None:
+        numbers, columns = split
+        if not len(numbers):
+            raise _empty(file)
+        return _Grid(file, len(columns), "text", numbers=numbers, columns=columns)
     rows: list[tuple[int, list]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
@@ -710,7 +783,80 @@ def _load_text(path: Path, data: bytes, file: str, col: _Collector) -> _Grid:
     if not rows:
         raise _empty(file)
     width = max(len(r) for _, r in rows)
-    return _Grid(file, [(n, r + [None] * (width - len(r))) for n, r in rows], width, "text")
+    return _Grid(file, width, "text", rows=[(n, r + [None] * (width - len(r))) for n, r in rows])
+
+
+# First UTF-8 byte of every character for which str.isspace() is true: ASCII
+# white space, U+0085 and U+00A0 (0xC2), U+1680 (0xE1), U+2000-U+205F (0xE2)
+# and U+3000 (0xE3).
+_BLANK_LEADS = (9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0xC2, 0xE1, 0xE2, 0xE3)
+
+
+def _split_plain(text: str, delimiter: str) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """The non-blank rows of a table without quotes, split as ``csv.reader`` would.
+
+    Returns (1-based line numbers, columns as object arrays) when every line
+    has the same number of fields, so that record = line and fields =
+    ``line.split(delimiter)``; None (the csv module reads it) when the text
+    has quotes, NUL characters, lone carriage returns, lines of another
+    length (blank or ragged) or lines longer than the csv field size limit.
+    """
+    if '"' in text or "\x00" in text:
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    if text.endswith("\n"):  # the csv module gives no record after the last line break
+        text = text[:-1]
+    end = text.find("\n")
+    k = (text if end < 0 else text[:end]).count(delimiter)
+    if k == 0:
+        return None
+    try:
+        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return None
+    # Line breaks and delimiters are ASCII, so bytes count like characters here.
+    seps = np.flatnonzero((data == 10) | (data == ord(delimiter)))
+    is_break = data[seps] == 10
+    lines = int(np.count_nonzero(is_break)) + 1
+    # k delimiters on every line: exactly every (k + 1)-th separator is a line break.
+    if len(seps) != lines * (k + 1) - 1 or not is_break[k :: k + 1].all():
+        return None
+    breaks = seps[k :: k + 1]
+    lengths = np.diff(np.concatenate(([-1], breaks, [len(data)]))) - 1
+    if lengths.max() > csv.field_size_limit():
+        return None
+    table = np.array(text.replace("\n", delimiter).split(delimiter), dtype=object)
+    columns = [column.copy() for column in table.reshape(lines, k + 1).T]
+    del table
+    numbers = np.arange(1, lines + 1, dtype=np.int64)
+    # A blank row's first cell is blank: the line starts with a delimiter or
+    # the first byte of a white-space character.  Only those rows are checked.
+    starts = np.concatenate(([0], breaks + 1))
+    blank = np.flatnonzero(np.isin(data[starts], _BLANK_LEADS + (ord(delimiter),)))
+    for column in columns:  # rows whose cells are all blank, narrowed column by column
+        blank = blank[_blank_mask(column[blank])]
+        if not len(blank):
+            break
+    if len(blank):
+        keep = np.ones(lines, dtype=bool)
+        keep[blank] = False
+        numbers = numbers[keep]
+        columns = [c[keep] for c in columns]
+    return numbers, columns
+
+
+def _blank_mask(cells: np.ndarray) -> np.ndarray:
+    """``_blank`` of each cell, without a Python call per cell for text."""
+    try:
+        empty = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells)) == 0
+        # str.isspace raises TypeError for anything but text (None, numbers, dates).
+        space = np.fromiter(map(str.isspace, cells), dtype=bool, count=len(cells))
+    except TypeError:
+        return np.fromiter(map(_blank, cells), dtype=bool, count=len(cells))
+    return empty | space
 
 
 def _load_xlsx(data: bytes, file: str, sheet, col: _Collector) -> _Grid:
@@ -756,7 +902,7 @@ def _load_xlsx(data: bytes, file: str, sheet, col: _Collector) -> _Grid:
     if not rows:
         raise _empty(file, what="sheet")
     width = max(len(r) for _, r in rows)
-    return _Grid(file, [(n, r + [None] * (width - len(r))) for n, r in rows], width, "xlsx")
+    return _Grid(file, width, "xlsx", rows=[(n, r + [None] * (width - len(r))) for n, r in rows])
 
 
 def _empty(file: str, what: str = "file") -> DataError:
@@ -926,12 +1072,20 @@ def _row_label(rows: _Rows, cells: list, row: int, label_col: int, value_cells: 
 
 
 def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
+    frame, report, _ = _read_long_ranked(path, registry=registry, sheet=sheet,
+                                         header_rows=header_rows)
+    return frame, report
+
+
+def _read_long_ranked(path, *, registry=None, sheet=None, header_rows=None):
+    """(frame, report, ranks): ranks are the sort ranks of each row's indicator
+    and code (see :func:`_sort_order`), or None."""
     registry = registry or default_registry()
     col = _Collector(str(path), "long")
     grid = _load_grid(path, sheet, col)
     file = grid.file
     header_idx = _long_header(grid, header_rows, file)
-    header_no, header = grid.rows[header_idx]
+    header_no, header = grid.row(header_idx)
     col.header_row = header_no
     roles: dict[str, int] = {}
     extras: list[str] = []
@@ -943,7 +1097,7 @@ def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
             province_cols.append(j)
             continue
         if role is None:
-            if not _blank(cell) or any(not _blank(r[j]) for _, r in grid.rows[header_idx + 1:]):
+            if not _blank(cell) or not _blank_mask(grid.columns[j][header_idx + 1:]).all():
                 extras.append(name)
             continue
         if role in roles:
@@ -981,17 +1135,21 @@ def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
         col.notes.append(f"column {name!r} ignored")
     names = {role: grid.column_name(j, header[j]) for role, j in roles.items()}
     secondary = [(j, grid.column_name(j, header[j])) for j in province_cols[1:]]
-    body = grid.rows[header_idx + 1:]
-    if not body:
+    numbers = grid.numbers[header_idx + 1:]
+    if not len(numbers):
         raise DataError(Problem("error", f"no data rows below the header (row {header_no})",
                                 "check that you exported the whole table", file=file))
+    columns = [c[header_idx + 1:] for c in grid.columns]
     rows = _Rows(col, _Labels(registry), comma_is_ambiguous=col.delimiter == ";")
+    extra_roles = [r for r in ("unit", "source_id") if r in roles]
     years: dict[tuple[type, object], _Year] = {}
-    for row, cells in body:
+
+    def one_row(row: int, cells: list) -> None:
+        """Every check of one row, recording each repair and problem."""
         value_cell = cells[roles["value"]]
         action, code = _row_label(rows, cells, row, roles["code"], [value_cell], secondary)
         if action != "keep":
-            continue
+            return
         label = _cell_text(cells[roles["code"]])
         province = rows.labels.province(code, label)
         year_cell = cells[roles["year"]]
@@ -1003,7 +1161,7 @@ def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
             col.problem("error", parsed_year.problem, parsed_year.suggestion, row=row,
                         column=names["year"], code=code, province=province,
                         indicator=indicator or None)
-            continue
+            return
         for kind, result in parsed_year.repairs:
             col.repair(row, names["year"], kind, _cell_text(year_cell), result)
         if not indicator:
@@ -1011,23 +1169,204 @@ def _read_long_impl(path, *, registry=None, sheet=None, header_rows=None):
             col.problem("error", "indicator is blank", "fill in the series id", row=row,
                         column=names["indicator"], code=code, province=province,
                         year=parsed_year.year)
-            continue
+            return
         extra = {}
-        for role in ("unit", "source_id"):
-            if role in roles:
-                text = _cell_text(cells[roles[role]])
-                extra[role] = text if text else None
+        for role in extra_roles:
+            text = _cell_text(cells[roles[role]])
+            extra[role] = text if text else None
         rows.value(value_cell, row=row, column=names["value"], code=code, province=province,
                    year=parsed_year.year, indicator=indicator, label=label, extra=extra)
-    extra_cols = [r for r in ("unit", "source_id") if r in roles]
+
+    # Rows that one_row would take as they are (a known province without
+    # footnote, a clean year, an indicator and a plain number) are handled
+    # column-wise; one_row runs, in row order, for every other row.
+    plain = _PlainLongRows(grid.kind == "text", rows, columns, roles, secondary, years)
+    recorded: list[int] = []  # body position of each record one_row adds
+    for i in np.flatnonzero(~plain.mask).tolist():
+        before = len(rows.records)
+        one_row(int(numbers[i]), [c[i] for c in columns])
+        if len(rows.records) > before:
+            recorded.append(i)
+    count = int(plain.mask.sum())
+    col.read += count
+    col.used += count
     _nothing_read(col)
-    return _records_frame(rows.records, extra_cols), col.report()
+    if not count:
+        return _records_frame(rows.records, extra_roles), col.report(), None
+    where = np.flatnonzero(plain.mask)
+    order = np.argsort(np.concatenate([where, np.asarray(recorded, dtype=np.int64)]),
+                       kind="stable")
+    careful = rows.records
+
+    def merged(fast, key, dtype=object):
+        """The plain rows' values and the other records' values, in row order."""
+        fast = np.asarray(fast, dtype=dtype)
+        if not careful:
+            return fast
+        values = np.concatenate([fast, np.asarray([r[key] for r in careful], dtype=dtype)])
+        return values[order]
+
+    def constant(value):
+        out = np.empty(count, dtype=object)
+        out.fill(value)
+        return out
+
+    data = {
+        "code": merged(plain.code[where], "code"),
+        "year": merged(plain.year[where], "year", np.int64),
+        "indicator": merged(plain.indicator[where], "indicator"),
+        "value": merged(plain.value[where], "value", np.float64),
+    }
+    for role in extra_roles:
+        data[role] = merged(plain.extra[role][where], role)
+    data["source_file"] = merged(constant(col.file), "source_file")
+    data["source_row"] = merged(numbers[where], "source_row", np.int64)
+    data["source_column"] = merged(constant(names["value"]), "source_column")
+    data["source_label"] = merged(plain.label[where], "source_label")
+
+    def ranks(row_codes, distinct, key):
+        """Rank of each record's text among all texts, in Python's (and pandas') order."""
+        names = sorted({t for t in distinct.tolist() if t is not None}
+                       | {r[key] for r in careful})
+        rank = {t: i for i, t in enumerate(names)}
+        by_distinct = np.array([rank.get(t, -1) for t in distinct.tolist()], dtype=np.int64)
+        fast = by_distinct[row_codes[where]]
+        if not careful:
+            return fast
+        return np.concatenate([fast, np.array([rank[r[key]] for r in careful],
+                                              dtype=np.int64)])[order]
+
+    keys = (ranks(*plain.indicators, "indicator"), ranks(*plain.codes_by_label, "code"))
+    return _typed_frame(pd.DataFrame(data), extra_roles), col.report(), keys
+
+
+#: Cells per block when plain numbers are converted in bulk (a block with a
+#: cell that is not a plain number is looked at cell by cell).
+_CHUNK = 8192
+
+
+def _plain_numbers(cells: np.ndarray, parse) -> tuple[np.ndarray, np.ndarray]:
+    """Which text cells are plain numbers (``_parse_number`` status "number", no
+    repair), and their values.
+
+    For a str cell that is so exactly when ``float(cell)`` works and the cell
+    has no 'n', 'N' or '_' (which would let inf, nan or 1_000 through):
+    then it matches ``_NUMBER`` after stripping, and its value is
+    ``float(cell)``, which numpy's object-to-float cast computes.
+    """
+    n = len(cells)
+    ok = np.zeros(n, dtype=bool)
+    values = np.zeros(n, dtype=np.float64)
+    for start in range(0, n, _CHUNK):
+        part = cells[start:start + _CHUNK]
+        try:
+            joined = "".join(part)  # TypeError for None: a blank cell
+            if "n" in joined or "N" in joined or "_" in joined:
+                raise ValueError
+            values[start:start + len(part)] = part.astype(np.float64)
+            ok[start:start + len(part)] = True
+            continue
+        except (TypeError, ValueError):
+            pass
+        for k, cell in enumerate(part.tolist()):
+            parsed = parse(cell)
+            if parsed.status == "number" and not parsed.repairs:
+                ok[start + k] = True
+                values[start + k] = parsed.value
+    return ok, values
+
+
+def _distinct_cells(cells: np.ndarray, text: bool) -> tuple[np.ndarray, list]:
+    """Row codes into a list of distinct cells (a cell and its code give the same results).
+
+    Text cells (str or None) are hashed by pandas; other cells (Excel) are
+    told apart by type too, so that 2019 and 2019.0 stay distinct.
+    """
+    if text:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        distinct = list(uniques)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(distinct), codes)
+            distinct.append(None)
+        return codes, distinct
+    seen: dict = {}
+    distinct = []
+    codes = np.empty(len(cells), dtype=np.int64)
+    for i, cell in enumerate(cells.tolist()):
+        key = (type(cell), "nan" if isinstance(cell, float) and math.isnan(cell) else cell)
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(distinct)
+            distinct.append(cell)
+        codes[i] = code
+    return codes, distinct
+
+
+class _PlainLongRows:
+    """The rows of a long table that need no repair and raise no problem.
+
+    ``mask`` marks them; ``code, year, indicator, value, label`` and ``extra``
+    hold their record fields (meaningful where ``mask`` is True).  Every test
+    is the one the row-by-row reader makes, evaluated once per distinct cell.
+    """
+
+    def __init__(self, text: bool, rows: _Rows, columns, roles, secondary, years):
+        labels = rows.labels
+
+        def per_cell(j, *funcs, keep=None):
+            """For each func: func(cell) of every row, computed per distinct cell."""
+            codes, distinct = _distinct_cells(columns[j], text)
+            values = [_object_array([f(c) for c in distinct]) for f in funcs]
+            if keep is not None:  # the row codes and the distinct values of the last func
+                keep[:] = [codes, values[-1]]
+            return [v[codes] for v in values]
+
+        def year_of(cell):
+            key = (type(cell), cell)
+            return years.get(key) or years.setdefault(key, _parse_year(cell))
+
+        def province(cell):
+            info = labels(cell)
+            return info.kind == "province" and info.footnote is None
+
+        self.codes_by_label: list = []  # row codes of the label column, code of each label
+        mask, self.label, self.code = per_cell(
+            roles["code"], province, _cell_text, lambda c: labels(c).code,
+            keep=self.codes_by_label)
+        mask = mask.astype(bool)
+        for j, _ in secondary:
+            blank, other = per_cell(j, lambda c: labels(c).kind == "blank",
+                                    lambda c: labels(c).code)
+            mask &= blank.astype(bool) | (other == self.code)
+        good, year = per_cell(
+            roles["year"],
+            lambda c: year_of(c).year is not None and not year_of(c).repairs,
+            lambda c: year_of(c).year or 0,
+        )
+        mask &= good.astype(bool)
+        self.year = year.astype(np.int64)
+        self.indicators: list = []  # row codes of the indicator column, distinct texts
+        (self.indicator,) = per_cell(roles["indicator"], _cell_text, keep=self.indicators)
+        mask &= self.indicator != ""
+        if text:
+            ok, self.value = _plain_numbers(columns[roles["value"]], rows.parse)
+        else:
+            parsed = [rows.parse(c) for c in columns[roles["value"]].tolist()]
+            ok = np.array([p.status == "number" and not p.repairs for p in parsed], dtype=bool)
+            self.value = np.array([p.value if p.status == "number" else 0.0 for p in parsed],
+                                  dtype=np.float64)
+        mask &= ok
+        self.extra = {
+            role: per_cell(roles[role], lambda c: _cell_text(c) or None)[0]
+            for role in ("unit", "source_id") if role in roles
+        }
+        self.mask = mask
 
 
 def _long_header(grid: _Grid, header_rows, file: str) -> int:
     if header_rows is not None:
         return _header_index(grid, header_rows, file)
-    for i, (_, cells) in enumerate(grid.rows[:30]):
+    for i, (_, cells) in enumerate(grid.head(30)):
         roles = {_ALIAS_ROLE.get(_header_key(c)) for c in cells} - {None}
         if len(roles) >= 2:
             return i
@@ -1037,16 +1376,21 @@ def _long_header(grid: _Grid, header_rows, file: str) -> int:
 def _header_index(grid: _Grid, header_rows, file: str) -> int:
     if isinstance(header_rows, bool) or not isinstance(header_rows, (int, np.integer)) or header_rows < 1:
         raise ValueError(f"header_rows must be a positive whole number, got {header_rows!r}")
-    candidates = [i for i, (n, _) in enumerate(grid.rows) if n <= header_rows]
-    if not candidates:
+    # Row numbers ascend: the header is the last non-blank row at or above header_rows.
+    last = int(np.searchsorted(grid.numbers, header_rows, side="right")) - 1
+    if last < 0:
         raise DataError(Problem("error", f"rows 1-{header_rows} are empty, so there is no header",
                                 "check header_rows", file=file))
-    return candidates[-1]
+    return last
 
 
 def _records_frame(records: list[dict], extra_cols: list[str]) -> pd.DataFrame:
     columns = ["code", "year", "indicator", "value", *extra_cols, *SOURCE_COLUMNS]
-    frame = pd.DataFrame(records, columns=columns)
+    return _typed_frame(pd.DataFrame(records, columns=columns), extra_cols)
+
+
+def _typed_frame(frame: pd.DataFrame, extra_cols: list[str]) -> pd.DataFrame:
+    """The column types of every reader's output."""
     frame["code"] = frame["code"].astype("str")
     frame["year"] = frame["year"].astype("int64")
     frame["indicator"] = frame["indicator"].astype("str")
@@ -1257,11 +1601,42 @@ def _nothing_read(col: _Collector) -> None:
                     "dropped rows", "check that this is the table you meant to read")
 
 
-def _finish(frame: pd.DataFrame, report: ReadReport, *, registry, keep_source: bool):
+def _sort_order(frame: pd.DataFrame, ranks=None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The stable sort by indicator, code, year, and the duplicated rows, from one
+    ranking of the keys; (None, None) when a key is missing somewhere.
+
+    ``pd.factorize(sort=True)`` ranks text as ``sort_values`` orders it, and
+    ``np.lexsort`` is stable, so the order is the one of
+    ``sort_values(["indicator", "code", "year"], kind="stable")``.  ``ranks``
+    (indicator, code) may come with the frame: any integers ordered as the texts.
+    """
+    if ranks is None:
+        indicator, _ = pd.factorize(frame["indicator"], sort=True, use_na_sentinel=True)
+        code, _ = pd.factorize(frame["code"], sort=True, use_na_sentinel=True)
+    else:
+        indicator, code = ranks
+    year = frame["year"].to_numpy()
+    if len(frame) and (indicator.min() < 0 or code.min() < 0):
+        return None, None
+    order = np.lexsort((year, code, indicator))
+    pair, _ = pd.factorize(indicator.astype(np.int64) * (int(code.max(initial=0)) + 1) + code)
+    year_codes, year_uniques = pd.factorize(year)
+    key = pair.astype(np.int64) * (len(year_uniques) + 1) + year_codes
+    return order, np.asarray(pd.Index(key).duplicated(keep=False))
+
+
+def _finish(frame: pd.DataFrame, report: ReadReport, *, registry, keep_source: bool,
+            ranks=None):
     errors = [p for p in report.problem_list() if p.severity == "error"]
     if errors:
         raise DataError(errors)
-    dupes = duplicate_problems(frame, source=report.file, registry=registry or default_registry())
+    order, dup = _sort_order(frame, ranks)
+    if dup is None:
+        dupes = duplicate_problems(frame, source=report.file,
+                                   registry=registry or default_registry())
+    else:
+        dupes = _duplicate_problems(frame, dup, source=report.file,
+                                    registry=registry or default_registry())
     if dupes:
         raise DataError(dupes)
     warn = [p for p in report.problem_list() if p.severity == "warning"]
@@ -1272,10 +1647,13 @@ def _finish(frame: pd.DataFrame, report: ReadReport, *, registry, keep_source: b
             DataWarning,
             stacklevel=3,
         )
-    out = frame.sort_values(["indicator", "code", "year"], kind="stable").reset_index(drop=True)
     if not keep_source:
-        out = out.drop(columns=list(SOURCE_COLUMNS))
-    return out
+        frame = frame.drop(columns=list(SOURCE_COLUMNS))
+    if order is None:
+        out = frame.sort_values(["indicator", "code", "year"], kind="stable")
+    else:
+        out = frame.take(order)
+    return out.reset_index(drop=True)
 
 
 def read_long_with_report(
@@ -1329,8 +1707,9 @@ def read_long_with_report(
     >>> report.repair_counts()
     {'thousands': 1, 'year_suffix': 1}
     """
-    frame, report = _read_long_impl(path, registry=registry, sheet=sheet, header_rows=header_rows)
-    return _finish(frame, report, registry=registry, keep_source=keep_source), report
+    frame, report, ranks = _read_long_ranked(path, registry=registry, sheet=sheet,
+                                             header_rows=header_rows)
+    return _finish(frame, report, registry=registry, keep_source=keep_source, ranks=ranks), report
 
 
 def read_long(

@@ -446,3 +446,160 @@ def test_unknown_label_without_values_counts_as_dropped(tmp_path):
         warnings.simplefilter("ignore")
         df, report = read_wide_with_report(path, indicator=IND)
     assert report.cells_invalid == 0 and report.cells_dropped == 1 and report.reconciles
+
+
+# --------------------------------------------------------------------------- column-wise reading
+# Long CSV tables without quotes are split and checked column by column; the
+# row-by-row rules stay the reference.  These tests pit the two against each
+# other.
+
+
+def test_blank_leads_cover_every_white_space_character():
+    import sys
+
+    from gmindex.io.readers import _BLANK_LEADS
+
+    leads = {chr(c).encode("utf-8")[0] for c in range(sys.maxunicode + 1)
+             if not 0xD800 <= c <= 0xDFFF and chr(c).isspace()}
+    assert leads <= set(_BLANK_LEADS)
+
+
+def test_object_to_float_cast_is_python_float():
+    # The bulk number path relies on numpy casting str objects with float().
+    cells = [" 7 ", "1e5", "+3", ".5", "5.", "١٢", "１２３", "1e500", "-0", "\u3000 5",
+             "0.1000000000000000055511151231257827", "2.2250738585072011e-308", "4.9e-324"]
+    cast = np.array(cells, dtype=object).astype(np.float64)
+    expected = np.array([float(c) for c in cells])
+    np.testing.assert_array_equal(cast, expected)
+    assert list(np.signbit(cast)) == list(np.signbit(expected))
+
+
+_NUMBER_ALPHABET = "0123456789+-.eE nNiIfa_,%*—１٣\u2212\u3000"
+
+
+@settings(max_examples=300, deadline=None)
+@given(cell=st.text(alphabet=_NUMBER_ALPHABET, max_size=8))
+def test_bulk_numbers_agree_with_parse_number(cell):
+    from gmindex.io.readers import _plain_numbers
+
+    calls = []
+
+    def parse(c):
+        calls.append(c)
+        return _parse_number(c)
+
+    ok, values = _plain_numbers(np.array([cell, cell], dtype=object), parse)
+    parsed = _parse_number(cell)
+    plain = parsed.status == "number" and not parsed.repairs
+    assert list(ok) == [plain, plain]
+    if plain:
+        assert values[0] == parsed.value or (np.isnan(values[0]) and np.isnan(parsed.value))
+    if not calls:  # taken in bulk: only cells that _parse_number takes as they are
+        assert plain
+
+
+def _csv_records(text, delimiter):
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out, previous = [], 0
+    for record in reader:
+        start, previous = previous + 1, reader.line_num
+        if record and not all(not c.strip() for c in record):
+            out.append((start, record))
+    return out
+
+
+_CELLS = st.sampled_from(["", " ", "\u3000", "11", "北京", "x y", "1.5", "\t"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    table=st.lists(st.lists(_CELLS, min_size=3, max_size=3), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    eol=st.sampled_from(["\n", "\r\n"]),
+    final=st.booleans(),
+)
+def test_split_plain_matches_the_csv_module(table, delimiter, eol, final):
+    from gmindex.io.readers import _split_plain
+
+    text = eol.join(delimiter.join(cells) for cells in table) + (eol if final else "")
+    expected = _csv_records(text, delimiter)
+    split = _split_plain(text, delimiter)
+    if split is None:  # left to the csv module: only when a cell holds the delimiter
+        assert any(delimiter in c for cells in table for c in cells)
+        return
+    numbers, columns = split
+    assert [int(n) for n in numbers] == [n for n, _ in expected]
+    assert [list(r) for r in zip(*columns)] == [r for _, r in expected]
+
+
+@pytest.mark.parametrize("text", [
+    'code,year\n"11",2019\n',     # quotes
+    "code,year\r11,2019\n",       # lone carriage return
+    "code,year\n11,2019,5\n",     # ragged
+    "code,year\n\n11,2019\n",     # blank line
+    "code\n11\n",                  # one column
+])
+def test_split_plain_leaves_other_tables_to_the_csv_module(text):
+    from gmindex.io.readers import _split_plain
+
+    assert _split_plain(text, ",") is None
+
+
+_MESSY_LONG = [
+    ["省份", "年份", "指标", "数值", "单位"],
+    ["北京", "2019", "gdp", "35371.3", "亿元"],
+    ["", "", "", "", ""],
+    ["Shanxi", "2019年", "gdp", "17,026.7", "亿元"],
+    ["山西省①", "2020", "gdp", "17651.9", ""],
+    [" ", " ", "", "\u3000", ""],
+    ["全国", "2019", "gdp", "990865", "亿元"],
+    ["Shanxii", "2019", "gdp", "1", "亿元"],
+    ["陕西", "2019.5", "gdp", "25793.2", "亿元"],
+    ["陕西", "2019", "", "25793.2", "亿元"],
+    ["陕西", "2019", "gdp", "—", "亿元"],
+    ["天津", "2020", "gdp", "14,083.7", "亿元"],
+    ["天津", "2019", "gdp", " 14104.3 ", "亿元"],
+    ["河北", "2019", "gdp", "inf", "亿元"],
+    ["河北", "2020", "gdp", "12.5%", "亿元"],
+    ["上海", "2019", "gdp", "38155.3", "亿元"],
+    ["上海", "2019", "gdp", "38155.3", "亿元"],
+    ["注：数据来源", "", "", "", ""],
+]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_column_wise_and_csv_module_paths_agree(tmp_path, eol):
+    from gmindex.io.readers import _read_lenient
+
+    # Tab-delimited, so that thousands separators need no quotes.
+    plain = eol.join("\t".join(r) for r in _MESSY_LONG) + eol
+    quoted = eol.join("\t".join(f'"{c}"' for c in r) for r in _MESSY_LONG) + eol
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write(tmp_path / "a", "t.csv", plain)
+    second = write(tmp_path / "b", "t.csv", quoted)
+    frame_a, report_a = _read_lenient(first)
+    frame_b, report_b = _read_lenient(second)
+    frame_b["source_file"] = frame_b["source_file"].str.replace(str(second), str(first))
+    pd.testing.assert_frame_equal(frame_a, frame_b)
+    assert report_a.cells_read == report_b.cells_read == 15
+    assert (report_a.cells_used, report_a.cells_missing, report_a.cells_dropped,
+            report_a.cells_invalid) == (report_b.cells_used, report_b.cells_missing,
+                                        report_b.cells_dropped, report_b.cells_invalid)
+    assert report_a.notes == report_b.notes
+    for name in ("missing", "dropped", "repairs"):
+        pd.testing.assert_frame_equal(getattr(report_a, name), getattr(report_b, name))
+    problems_b = report_b.problems.assign(file=report_b.problems["file"].str.replace(
+        str(second), str(first)))
+    pd.testing.assert_frame_equal(report_a.problems, problems_b)
+    # Hand-checked: the used rows, in file order, with their source lines.
+    assert frame_a["source_row"].tolist() == [2, 4, 5, 12, 13, 15, 16, 17]
+    assert frame_a["value"].tolist() == [35371.3, 17026.7, 17651.9, 14083.7, 14104.3, 12.5,
+                                         38155.3, 38155.3]
+    assert (report_a.cells_used, report_a.cells_missing, report_a.cells_dropped,
+            report_a.cells_invalid) == (8, 1, 2, 4)
+    assert report_a.repair_counts() == {"delimiter": 1, "footnote": 1, "percent": 1, "thousands": 2,
+                                        "year_suffix": 1}
