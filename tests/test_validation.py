@@ -237,3 +237,107 @@ def test_validate_file_reports_bad_reader_options(tmp_path):
     path.write_text("地区,2019\n北京,1\n", encoding="utf-8")
     report = validate_file(path, layout="years")
     assert texts(report) == ["layout='years' (years as columns) needs indicator='<series id>'"]
+
+
+# --------------------------------------------------------------------------- vectorised checks
+# check_panel works on whole columns and distinct values; each shortcut is
+# checked here against the plain pandas operation it replaces.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(st.sampled_from(["11", "12", "99", ""]),
+                               st.sampled_from([2019, 1800, 2200, None]),
+                               st.sampled_from([1.0, 0.0, -1.0, np.inf, -np.inf, -0.0])),
+                     min_size=0, max_size=40))
+def test_schema_on_suspect_rows_reports_as_on_the_whole_panel(rows):
+    from gmindex.validation import _bad_number, _schema_failures, _year_out_of_range
+
+    frame = pd.DataFrame(rows, columns=["code", "year", "value"])
+    frame["code"] = frame["code"].astype(object)
+    frame["year"] = frame["year"].astype("Int64")
+    frame["value"] = frame["value"].astype(float)
+    codes = ["11", "12"]
+    suspect = (~frame["code"].isin(codes).to_numpy() | _year_out_of_range(frame["year"])
+               | _bad_number(frame["value"]))
+    whole = _schema_failures(frame, codes)
+    pd.testing.assert_frame_equal(_schema_failures(frame[suspect], codes), whole)
+    assert set(whole["index"]) <= set(frame.index[suspect])
+
+
+@pytest.mark.parametrize("index", [None, [5, 3, 9, 0], ["a", "b", "c", "d"], [0.0, 1.0, 2.5, 3.0]])
+def test_locator_cell_lookup_matches_frame_at(index):
+    from gmindex.validation import _Locator
+
+    frame = pd.DataFrame({
+        "code": pd.array(["11", None, "12", "13"], dtype="str"),
+        "year": pd.array([2019, None, 2020, 2021], dtype="Int64"),
+        "value": [1.5, np.nan, -0.0, 3.0],
+        "other": [1, "x", None, 2.5],
+    })
+    if index is not None:
+        frame.index = index
+    loc = _Locator(frame, "<data>", default_registry_for_tests())
+    for idx in frame.index:
+        for column in frame.columns:
+            got, want = loc.at(idx, column), frame.at[idx, column]
+            assert type(got) is type(want) and (got is want or got == want or
+                                                (pd.isna(got) and pd.isna(want)))
+    loc.set("value", frame["value"] * 2)
+    assert loc.at(frame.index[0], "value") == 3.0
+
+
+def default_registry_for_tests():
+    from gmindex.provinces import default_registry
+
+    return default_registry()
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(st.tuples(st.integers(0, 3), st.sampled_from([2019, 2020, 10**12]),
+                               st.integers(0, 2), st.booleans()), max_size=30))
+def test_duplicated_rows_match_pandas(keys):
+    from gmindex.validation import _duplicated_rows
+
+    frame = pd.DataFrame(keys, columns=["code", "year", "indicator", "usable"])
+    usable = frame["usable"].to_numpy(dtype=bool)
+    got = _duplicated_rows(frame["code"].to_numpy(dtype=np.int64),
+                           frame["year"].astype("Int64"),
+                           frame["indicator"].to_numpy(dtype=np.int64), usable)
+    want = np.zeros(len(frame), dtype=bool)
+    sub = frame[usable]
+    want[usable] = sub[["code", "year", "indicator"]].duplicated(keep=False).to_numpy()
+    assert got.tolist() == want.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.sampled_from([1.0, 2.0, 0.0, -0.0, np.nan, np.inf]), min_size=1,
+                       max_size=6))
+def test_count_values_matches_nunique(values):
+    from gmindex.validation import _count_values, _Locator
+
+    frame = pd.DataFrame({"value": values})
+    loc = _Locator(frame, "<data>", default_registry_for_tests())
+    idx = list(frame.index)
+    assert _count_values(loc, idx, True) == frame.loc[idx, "value"].nunique(dropna=False)
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["11", " 11 ", None, "12", np.nan]),
+    pd.Series([11, 11.0, 12.5, np.nan, -0.0], dtype=object),
+    pd.Series([11.0, -0.0, 0.0, np.nan]),
+    pd.Series([True, 1, 1.0, "1"], dtype=object),
+    pd.Series(pd.Categorical(["11", None, "12"])),
+    pd.Series([], dtype=object),
+])
+def test_distinct_text_matches_a_plain_map(values):
+    from gmindex.validation import _code_text, _distinct_text, _plain_text
+
+    for func, kinds in ((_code_text, ("string", "empty", "integer", "floating",
+                                       "mixed-integer-float")),
+                        (_plain_text, ("string", "empty"))):
+        texts = _distinct_text(values, func, kinds)
+        column = texts.column(values.index)
+        assert column.tolist() == values.map(func).tolist()
