@@ -668,6 +668,9 @@ def check_panel(
 
     # A shallow copy: columns are replaced, never modified in place (copy-on-write).
     frame = df.copy(deep=False)
+    if not frame.index.is_unique:
+        # e.g. pd.concat without ignore_index: row labels would be ambiguous in messages.
+        frame = frame.reset_index(drop=True)
     loc = _Locator(frame, source, registry)
     code = _distinct_text(frame["code"], _code_text, _CODE_KINDS)
     indicator = _distinct_text(frame["indicator"], _plain_text, _TEXT_KINDS)

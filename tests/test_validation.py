@@ -341,3 +341,15 @@ def test_distinct_text_matches_a_plain_map(values):
         texts = _distinct_text(values, func, kinds)
         column = texts.column(values.index)
         assert column.tolist() == values.map(func).tolist()
+
+
+def test_duplicate_index_labels_are_checked_not_crashed():
+    import pandas as pd
+
+    from gmindex.validation import check_panel
+
+    a = pd.DataFrame({"code": ["11"], "year": [2016], "indicator": ["gdp_100m_yuan"], "value": [-1.0]})
+    b = pd.DataFrame({"code": ["Shanxii"], "year": [2016], "indicator": ["gdp_100m_yuan"], "value": [2.0]})
+    report = check_panel(pd.concat([a, b]))  # both rows carry index label 0
+    problems = " ".join(report.errors["problem"])
+    assert "negative" in problems and "Shanxii" in problems
