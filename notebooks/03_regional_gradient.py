@@ -311,13 +311,14 @@ for s in schemes:
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
-parts = ["within", "between_net", "transvariation"]
+parts = {"within": "within regions (G_w)", "between_net": "net between regions (G_nb)",
+         "transvariation": "transvariation (G_t)"}
 part_colors = sns.color_palette("colorblind", 3)
 for ax, s in zip(axes, schemes):
     o = overall.loc[s]
     bottom = pd.Series(0.0, index=o.index)
     for part, color in zip(parts, part_colors):
-        ax.bar(o.index, o[part], bottom=bottom, color=color, label=part, width=0.6)
+        ax.bar(o.index, o[part], bottom=bottom, color=color, label=parts[part], width=0.6)
         bottom = bottom + o[part]
     ax.plot(o.index, o["total"], color="black", marker="o", ms=3, lw=1, label="total Gini")
     ax.set_title(f"Dagum decomposition ({s})")
