@@ -76,10 +76,12 @@ RAW_SERIES = (
     # innovation
     "rd_intensity_pct",
     "rd_expenditure_10k_yuan",
+    "rd_expenditure_enterprise_funds_10k_yuan",
     "invention_patents_granted",
     "patents_granted",
     "hightech_new_product_sales_10k_yuan",
     "hightech_rd_expenditure_10k_yuan",
+    "hightech_rd_fte_person_years",
     "hightech_revenue_100m_yuan",
     "tech_market_turnover_outflow_10k_yuan",
     # MIIT green manufacturing lists (cumulative counts)
@@ -88,6 +90,15 @@ RAW_SERIES = (
     "green_supply_chain_firms_cum",
     "green_design_products_cum",
 )
+
+#: Candidate series found after the compiled table was made (shared data
+#: folder ``candidates/``): each file is copied byte for byte into ``raw/``
+#: under the same name and read like ``panel_raw.csv``.  Grade-C series
+#: (green patents, coal share) are documented alternatives, never default.
+CANDIDATE_FILES = ("wind_gdp_yoy.csv", "yml_green_patents.csv", "yml_coal_share.csv")
+
+#: Series that may be negative (real growth rates); every other value must be >= 0.
+SIGNED_SERIES = ("gdp_real_growth_pct",)
 
 #: MIIT list counts: true zero in 2016 for every province (first list 2017).
 GREEN_LIST_SERIES = (
@@ -101,10 +112,13 @@ STRUCTURAL_ZERO_SOURCE = "gcp_miit_lists"
 
 #: Series whose values are rounded so coarsely (two decimals) that equal or
 #: equally spaced consecutive values are common and mean nothing.
-COARSE_SERIES = ("rd_intensity_pct",)
+COARSE_SERIES = ("rd_intensity_pct", "gdp_real_growth_pct")
 
 #: Volatile by nature (technology contracts of small provinces); no jump flags.
-VOLATILE_SERIES = ("tech_market_turnover_outflow_10k_yuan",)
+VOLATILE_SERIES = (
+    "tech_market_turnover_outflow_10k_yuan",
+    "gdp_real_growth_pct",  # a growth rate: ratios of rates mean nothing
+)
 
 #: Year-on-year ratio outside [1/JUMP_FACTOR, JUMP_FACTOR] gives a yoy_jump flag.
 JUMP_FACTOR = 2.0
@@ -186,7 +200,7 @@ FLAG_TYPES = (
 #: Flags that already explain a big year-on-year change.
 _EXPLAINS_JUMP = {"series_break", "classification_change", "definition_change", "spike"}
 
-SPEC_FILES = ("spec.toml", "spec_alternative.toml")
+SPEC_FILES = ("spec.toml", "spec_alternative.toml", "spec_flat8.toml")
 
 CHECKSUM_START = "<!-- checksums:start (written by data/build.py) -->"
 CHECKSUM_END = "<!-- checksums:end -->"
@@ -243,7 +257,15 @@ def refresh_raw(shared_dir: Path, raw_dir: Path, *, series=RAW_SERIES) -> int:
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
     (raw_dir / "panel_raw.csv").write_bytes(b"\n".join(kept) + b"\n")
-    return len(kept) - 1
+    n = len(kept) - 1
+    for name in CANDIDATE_FILES:
+        cand = Path(shared_dir) / "candidates" / name
+        if not cand.is_file():
+            raise BuildError(f"--from: {cand} does not exist; update CANDIDATE_FILES in data/build.py")
+        blob = cand.read_bytes()
+        (raw_dir / name).write_bytes(blob)
+        n += blob.count(b"\n") - 1
+    return n
 
 
 # ---------------------------------------------------------------- read and check
@@ -331,7 +353,7 @@ def check_rows(rows: list[Row], *, codes, source_ids) -> None:
         except ValueError:
             bad_values.append((r.code, r.year, r.indicator, r.value))
             continue
-        if not math.isfinite(v) or v < 0:
+        if not math.isfinite(v) or (v < 0 and r.indicator not in SIGNED_SERIES):
             bad_values.append((r.code, r.year, r.indicator, r.value))
     if bad_values:
         problems.append(f"values not finite and >= 0: {_examples(bad_values)}")
@@ -639,6 +661,8 @@ def build(*, raw_dir: Path = DATA_DIR / "raw", out_dir: Path = DATA_DIR,
     codes = list(default_registry().codes)
     sources = read_sources(raw_dir / "sources.csv")
     raw = read_raw_panel(raw_dir / "panel_raw.csv")
+    for name in CANDIDATE_FILES:
+        raw += read_raw_panel(raw_dir / name)
     check_rows(raw, codes=codes, source_ids=sources)
     rows = add_structural_zeros(select_years(raw), codes)
     check_rows(rows, codes=codes, source_ids=sources)
@@ -660,7 +684,8 @@ def build(*, raw_dir: Path = DATA_DIR / "raw", out_dir: Path = DATA_DIR,
     report = check_specs(rows, spec_dir, codes)
     if out_dir.resolve() == DATA_DIR:
         names = ["panel.csv", "coverage.csv", "flags.csv", *SPEC_FILES,
-                 "raw/panel_raw.csv", "raw/sources.csv"]
+                 "raw/panel_raw.csv", *(f"raw/{n}" for n in CANDIDATE_FILES),
+                 "raw/sources.csv"]
         checksums = checksum_text(DATA_DIR, names)
         _write(DATA_DIR / "CHECKSUMS", checksums)
         paths["CHECKSUMS"] = DATA_DIR / "CHECKSUMS"

@@ -22,6 +22,19 @@ code  year
 Name: ei, dtype: float64
 >>> derived.notes
 ('ei: denominator gdp is 0 in 1 cell(s) (12 2016): left missing',)
+
+``transform = "log1p"`` takes ``log(1 + value)`` after scaling, so that a few
+units far above the rest (a handful of listed firms on a small industrial
+base) do not stretch the min-max range:
+
+>>> spec = Spec(indicators=(Indicator("ei", "energy", "cost", "energy", "gdp", 10.0,
+...                                   transform="log1p"),))
+>>> round(float(derive_indicators(panel, spec, codes=["11"], years=[2016]).values.iloc[0]), 6)
+0.693147
+
+``deflate = "denominator"`` divides the denominator by the spec's implicit
+deflator (:mod:`gmindex.deflate`) before the ratio, putting it in constant
+base-year prices.
 """
 
 from __future__ import annotations
@@ -32,6 +45,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from gmindex.deflate import implicit_deflator
 from gmindex.spec import Spec
 
 __all__ = ["Derived", "derive_indicators", "series_matrix"]
@@ -111,13 +125,18 @@ def derive_indicators(
     """
     raw = series_matrix(panel, spec.series_ids, codes=codes, years=years)
     notes = []
+    deflator = _deflator(panel, spec, raw.index, notes)
     columns = {}
     for ind in spec.indicators:
         num = raw[ind.numerator]
+        if ind.deflate in ("numerator", "both"):
+            num = num / deflator
         if ind.denominator is None:
-            columns[ind.id] = ind.scale * num
+            columns[ind.id] = _transform(ind.scale * num, ind.transform)
             continue
         den = raw[ind.denominator]
+        if ind.deflate in ("denominator", "both"):
+            den = den / deflator
         zero = den == 0
         if zero.any():
             where = ", ".join(f"{c} {y}" for c, y in den.index[zero])
@@ -125,6 +144,30 @@ def derive_indicators(
                 f"{ind.id}: denominator {ind.denominator} is 0 in {int(zero.sum())} "
                 f"cell(s) ({where}): left missing"
             )
-        columns[ind.id] = ind.scale * num / den.where(~zero, np.nan)
+        columns[ind.id] = _transform(ind.scale * num / den.where(~zero, np.nan), ind.transform)
     matrix = pd.DataFrame(columns, index=raw.index)
     return Derived(matrix, tuple(notes))
+
+
+#: Indicator transforms by name (``transform`` key of ``[[indicator]]``).
+TRANSFORM_FUNCS = {
+    "none": lambda x: x,
+    # log(1 + x): keeps 0 at 0 (the 2016 structural zero of the MIIT lists)
+    "log1p": np.log1p,
+}
+
+
+def _transform(values: pd.Series, name: str) -> pd.Series:
+    return TRANSFORM_FUNCS[name](values)
+
+
+def _deflator(panel: pd.DataFrame, spec: Spec, grid: pd.MultiIndex, notes: list) -> pd.Series | None:
+    """Implicit deflator on the (code, year) grid, when an indicator asks for one."""
+    if not spec.deflator or all(ind.deflate == "none" for ind in spec.indicators):
+        return None
+    cfg = spec.deflator
+    years = sorted(set(grid.get_level_values("year")))
+    d = implicit_deflator(panel, nominal=cfg["nominal"], growth=cfg["growth"],
+                          base_year=int(cfg["base_year"]), years=years)
+    notes.extend(f"deflator: {n}" for n in d.notes)
+    return d.series().reindex(grid)

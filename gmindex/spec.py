@@ -33,6 +33,7 @@ __all__ = [
     "Pillar",
     "Series",
     "Spec",
+    "TRANSFORMS",
     "SpecError",
     "read_spec",
 ]
@@ -40,6 +41,12 @@ __all__ = [
 DIRECTIONS = ("benefit", "cost")
 MISSING_RULES = ("drop_unit", "drop_indicator", "fail", "impute")
 IMPUTE_METHODS = ("none", "linear", "unit_mean", "year_mean")
+#: Indicator transforms applied after ``scale * numerator / denominator``
+#: (implemented in :mod:`gmindex.derive`).
+TRANSFORMS = ("none", "log1p")
+#: Which money series of an indicator are put in constant prices by the
+#: spec's ``[deflator]`` (see :mod:`gmindex.deflate`).
+DEFLATE_TARGETS = ("none", "numerator", "denominator", "both")
 
 
 class SpecError(ValueError):
@@ -62,6 +69,7 @@ class Series:
     id: str
     unit: str | None = None
     source: str = ""
+    allow_negative: bool = False  # growth rates; every other series must be >= 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ class Indicator:
     unit: str = ""
     source: str = ""
     rationale: str = ""
+    transform: str = "none"
+    deflate: str = "none"
 
     @property
     def series(self) -> tuple[str, ...]:
@@ -117,6 +127,7 @@ class Spec:
     flag_weight_share: float = 0.25
     wanted: tuple[dict[str, Any], ...] = ()
     notes: str = ""
+    deflator: dict[str, Any] = field(default_factory=dict)
     source: str = "<memory>"
     sha256: str = ""
     _raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -139,8 +150,15 @@ class Spec:
 
     @property
     def series_ids(self) -> list[str]:
-        """Every raw series the indicators read, in first-use order."""
-        return list(dict.fromkeys(s for ind in self.indicators for s in ind.series))
+        """Every raw series the indicators read, in first-use order.
+
+        The ``[deflator]`` series (nominal GDP and real growth) are included
+        when an indicator asks for constant prices.
+        """
+        ids = [s for ind in self.indicators for s in ind.series]
+        if any(ind.deflate != "none" for ind in self.indicators) and self.deflator:
+            ids += [self.deflator["nominal"], self.deflator["growth"]]
+        return list(dict.fromkeys(ids))
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -197,6 +215,30 @@ def _check_spec(spec: Spec) -> None:
             raise SpecError(f"{where}: indicator {ind.id!r} needs a 'numerator' series")
         if not ind.pillar:
             raise SpecError(f"{where}: indicator {ind.id!r} needs a 'pillar'")
+        if ind.transform not in TRANSFORMS:
+            raise SpecError(
+                f"{where}: indicator {ind.id!r} has transform {ind.transform!r}; "
+                f"use one of {TRANSFORMS}"
+            )
+        if ind.deflate not in DEFLATE_TARGETS:
+            raise SpecError(
+                f"{where}: indicator {ind.id!r} has deflate {ind.deflate!r}; "
+                f"use one of {DEFLATE_TARGETS}"
+            )
+        if ind.deflate != "none" and not spec.deflator:
+            raise SpecError(
+                f"{where}: indicator {ind.id!r} asks for deflate = {ind.deflate!r} but the "
+                "spec has no [deflator] table (nominal, growth, base_year)"
+            )
+    if spec.deflator:
+        lacking = [k for k in ("nominal", "growth", "base_year") if k not in spec.deflator]
+        unknown = sorted(set(spec.deflator) - {"nominal", "growth", "base_year", "note"})
+        if lacking or unknown:
+            raise SpecError(
+                f"{where}: [deflator] needs keys nominal, growth, base_year"
+                + (f" (lacking {lacking})" if lacking else "")
+                + (f"; unknown keys {unknown}" if unknown else "")
+            )
     if spec.missing not in MISSING_RULES:
         raise SpecError(
             f"{where}: [index] missing = {spec.missing!r}; use one of {MISSING_RULES}"
@@ -271,7 +313,7 @@ def read_spec(path: str | Path) -> Spec:
         for p in raw.get("pillar", [])
     )
     series = tuple(
-        Series(**{k: v for k, v in s.items() if k in ("id", "unit", "source")})
+        Series(**{k: v for k, v in s.items() if k in ("id", "unit", "source", "allow_negative")})
         for s in raw.get("series", [])
     )
     return Spec(
@@ -287,6 +329,7 @@ def read_spec(path: str | Path) -> Spec:
         flag_weight_share=float(index.get("flag_weight_share", 0.25)),
         wanted=tuple(raw.get("wanted", [])),
         notes=str(index.get("notes", "")),
+        deflator=dict(raw.get("deflator", {})),
         source=str(path),
         sha256=hashlib.sha256(blob).hexdigest(),
         _raw=raw,
