@@ -97,8 +97,19 @@ RAW_SERIES = (
 #: (green patents, coal share) are documented alternatives, never default.
 CANDIDATE_FILES = ("wind_gdp_yoy.csv", "yml_green_patents.csv", "yml_coal_share.csv")
 
-#: Series that may be negative (real growth rates); every other value must be >= 0.
-SIGNED_SERIES = ("gdp_real_growth_pct",)
+#: The one conversion of the build: real growth g (%, may be negative) is
+#: stored as the official index form 地区生产总值指数 (上年=100) = 100 + g,
+#: computed in decimal arithmetic (exact), so every panel value stays >= 0.
+#: Panel series that come from CANDIDATE_FILES (after the conversion below).
+CANDIDATE_SERIES = (
+    "gdp_index_prev_year_100",
+    "green_invention_patents_c",
+    "green_utility_patents_c",
+    "coal_share_final_consumption_c",
+)
+GROWTH_SERIES = "gdp_real_growth_pct"
+GROWTH_INDEX_SERIES = "gdp_index_prev_year_100"
+GROWTH_INDEX_UNIT = "上年=100 (地区生产总值指数, 100 + first-release real growth %)"
 
 #: MIIT list counts: true zero in 2016 for every province (first list 2017).
 GREEN_LIST_SERIES = (
@@ -112,12 +123,12 @@ STRUCTURAL_ZERO_SOURCE = "gcp_miit_lists"
 
 #: Series whose values are rounded so coarsely (two decimals) that equal or
 #: equally spaced consecutive values are common and mean nothing.
-COARSE_SERIES = ("rd_intensity_pct", "gdp_real_growth_pct")
+COARSE_SERIES = ("rd_intensity_pct", "gdp_index_prev_year_100")
 
 #: Volatile by nature (technology contracts of small provinces); no jump flags.
 VOLATILE_SERIES = (
     "tech_market_turnover_outflow_10k_yuan",
-    "gdp_real_growth_pct",  # a growth rate: ratios of rates mean nothing
+    "gdp_index_prev_year_100",  # a growth index: ratios of growth rates mean nothing
 )
 
 #: Year-on-year ratio outside [1/JUMP_FACTOR, JUMP_FACTOR] gives a yoy_jump flag.
@@ -222,7 +233,8 @@ class Row(NamedTuple):
 # ---------------------------------------------------------------- refresh
 
 
-def refresh_raw(shared_dir: Path, raw_dir: Path, *, series=RAW_SERIES) -> int:
+def refresh_raw(shared_dir: Path, raw_dir: Path, *, series=RAW_SERIES,
+                candidates=CANDIDATE_FILES) -> int:
     """Re-copy the rows of ``series`` from ``shared_dir/panel.csv``.
 
     Lines are copied byte for byte, in the order of the source file.
@@ -258,7 +270,7 @@ def refresh_raw(shared_dir: Path, raw_dir: Path, *, series=RAW_SERIES) -> int:
     raw_dir.mkdir(parents=True, exist_ok=True)
     (raw_dir / "panel_raw.csv").write_bytes(b"\n".join(kept) + b"\n")
     n = len(kept) - 1
-    for name in CANDIDATE_FILES:
+    for name in candidates:
         cand = Path(shared_dir) / "candidates" / name
         if not cand.is_file():
             raise BuildError(f"--from: {cand} does not exist; update CANDIDATE_FILES in data/build.py")
@@ -353,12 +365,24 @@ def check_rows(rows: list[Row], *, codes, source_ids) -> None:
         except ValueError:
             bad_values.append((r.code, r.year, r.indicator, r.value))
             continue
-        if not math.isfinite(v) or (v < 0 and r.indicator not in SIGNED_SERIES):
+        if not math.isfinite(v) or v < 0:
             bad_values.append((r.code, r.year, r.indicator, r.value))
     if bad_values:
         problems.append(f"values not finite and >= 0: {_examples(bad_values)}")
     if problems:
         raise BuildError("raw panel fails checks:\n- " + "\n- ".join(problems))
+
+
+def growth_as_index(row: Row) -> Row:
+    """Real growth row (%) as the index previous year = 100; other rows unchanged.
+
+    >>> growth_as_index(Row("21", 2016, "gdp_real_growth_pct", "-2.5", "%", "wind_gdp_yoy")).value
+    '97.5'
+    """
+    if row.indicator != GROWTH_SERIES:
+        return row
+    value = str(Decimal(row.value) + 100)
+    return row._replace(indicator=GROWTH_INDEX_SERIES, value=value, unit=GROWTH_INDEX_UNIT)
 
 
 def format_value(text: str) -> str:
@@ -662,7 +686,7 @@ def build(*, raw_dir: Path = DATA_DIR / "raw", out_dir: Path = DATA_DIR,
     sources = read_sources(raw_dir / "sources.csv")
     raw = read_raw_panel(raw_dir / "panel_raw.csv")
     for name in CANDIDATE_FILES:
-        raw += read_raw_panel(raw_dir / name)
+        raw += [growth_as_index(r) for r in read_raw_panel(raw_dir / name)]
     check_rows(raw, codes=codes, source_ids=sources)
     rows = add_structural_zeros(select_years(raw), codes)
     check_rows(rows, codes=codes, source_ids=sources)

@@ -1,15 +1,16 @@
 """Constant prices: an implicit GDP deflator chained from the real growth index.
 
 No provincial GDP deflator is published in the sources found, but each
-province publishes its real growth (地区生产总值指数, previous year = 100).
-Chaining real GDP from a base year,
+province publishes its real growth index I_t (地区生产总值指数, previous year =
+100; real growth g_t = I_t - 100).  Chaining real GDP from a base year,
 
-    R_base = nominal_base,   R_t = R_{t-1} (1 + g_t / 100),
+    R_base = nominal_base,   R_t = R_{t-1} (1 + g_t / 100) = R_{t-1} I_t / 100,
 
 gives the implicit deflator ``deflator_t = nominal_t / R_t`` (1 in the base
 year), and a money series X in constant base-year prices is ``X_t /
 deflator_t``.  Years before the base are chained backwards, ``R_{t-1} = R_t
-/ (1 + g_t / 100)``.
+/ (1 + g_t / 100)``.  The default panel holds the index form
+(``gdp_index_prev_year_100``) so that no value is negative.
 
 Vintage caveat: the growth series of the default data is the first release
 while nominal GDP is the revised (post-2018-census) vintage, so the deflator
@@ -23,15 +24,16 @@ filled.
 
 Examples
 --------
-Hand-computed: nominal 100, 110, 121 and real growth 5 % then 10 % give real
-GDP 100, 105, 115.5 and deflator 1, 110/105 = 1.047619, 121/115.5 = 1.047619.
+Hand-computed: nominal 100, 110, 121 and real growth 5 % then 10 % (index
+105, 110) give real GDP 100, 105, 115.5 and deflator 1, 110/105 = 1.047619,
+121/115.5 = 1.047619.
 
 >>> import pandas as pd
 >>> panel = pd.DataFrame({
 ...     "code": ["11"] * 6, "year": [2016, 2017, 2018] * 2,
-...     "indicator": ["gdp"] * 3 + ["g"] * 3,
-...     "value": [100.0, 110.0, 121.0, 7.0, 5.0, 10.0]})
->>> d = implicit_deflator(panel, nominal="gdp", growth="g", base_year=2016)
+...     "indicator": ["gdp"] * 3 + ["gi"] * 3,
+...     "value": [100.0, 110.0, 121.0, 107.0, 105.0, 110.0]})
+>>> d = implicit_deflator(panel, nominal="gdp", growth_index="gi", base_year=2016)
 >>> d.table.round(6).to_dict("list")
 {'code': ['11', '11', '11'], 'year': [2016, 2017, 2018], 'real': [100.0, 105.0, 115.5], 'deflator': [1.0, 1.047619, 1.047619]}
 >>> d.notes
@@ -59,7 +61,7 @@ class Deflator:
         Columns ``code, year, real, deflator``: real GDP in base-year prices
         and the deflator (1 in the base year); NaN where the chain is broken.
     base_year : int
-    nominal, growth : str
+    nominal, growth_index : str
         Series ids used.
     notes : tuple of str
         Broken chains, one line per unit.
@@ -68,7 +70,7 @@ class Deflator:
     table: pd.DataFrame
     base_year: int
     nominal: str
-    growth: str
+    growth_index: str
     notes: tuple[str, ...] = ()
 
     def series(self) -> pd.Series:
@@ -76,15 +78,15 @@ class Deflator:
         return self.table.set_index(["code", "year"])["deflator"]
 
 
-def chain_real(nominal_base: float, growth: pd.Series, base_year: int) -> pd.Series:
-    """Chain real levels from a base-year level and annual real growth rates.
+def chain_real(nominal_base: float, growth_index: pd.Series, base_year: int) -> pd.Series:
+    """Chain real levels from a base-year level and annual real growth indices.
 
     Parameters
     ----------
     nominal_base : float
         Level in the base year (becomes the real level of that year).
-    growth : Series
-        Real growth in percent indexed by year (g_t: growth from t-1 to t).
+    growth_index : Series
+        Real growth index, previous year = 100, indexed by year (I_t: from t-1 to t).
     base_year : int
 
     Returns
@@ -96,11 +98,11 @@ def chain_real(nominal_base: float, growth: pd.Series, base_year: int) -> pd.Ser
     Examples
     --------
     >>> import pandas as pd
-    >>> chain_real(100.0, pd.Series({2015: 6.0, 2016: 5.0, 2017: 10.0}), 2016).round(4).to_dict()
+    >>> chain_real(100.0, pd.Series({2015: 106.0, 2016: 105.0, 2017: 110.0}), 2016).round(4).to_dict()
     {2015: 95.2381, 2016: 100.0, 2017: 110.0}
     """
-    years = sorted(set(int(y) for y in growth.index) | {int(base_year)})
-    g = growth.reindex(years).astype(float)
+    years = sorted(set(int(y) for y in growth_index.index) | {int(base_year)})
+    g = growth_index.reindex(years).astype(float) - 100.0
     real = pd.Series(np.nan, index=pd.Index(years, name="year"), dtype=float)
     real[base_year] = float(nominal_base)
     for y in (y for y in years if y > base_year):
@@ -115,7 +117,7 @@ def implicit_deflator(
     panel: pd.DataFrame,
     *,
     nominal: str = "gdp_100m_yuan",
-    growth: str = "gdp_real_growth_pct",
+    growth_index: str = "gdp_index_prev_year_100",
     base_year: int = 2016,
     years: Sequence[int] | None = None,
 ) -> Deflator:
@@ -127,8 +129,8 @@ def implicit_deflator(
         Long panel ``code, year, indicator, value`` holding both series.
     nominal : str
         Nominal GDP series id (current prices).
-    growth : str
-        Real growth series id in percent (index previous year = 100, minus 100).
+    growth_index : str
+        Real growth index series id (previous year = 100).
     base_year : int
         Year whose prices are kept (deflator = 1).
     years : sequence of int, optional
@@ -145,6 +147,7 @@ def implicit_deflator(
         panel's series).
     """
     present = set(panel["indicator"].unique())
+    growth = growth_index
     for sid in (nominal, growth):
         if sid not in present:
             raise KeyError(
@@ -182,7 +185,7 @@ def implicit_deflator(
                                  "real": real.to_numpy(), "deflator": defl.to_numpy()}))
     table = (pd.concat(out, ignore_index=True) if out
              else pd.DataFrame(columns=["code", "year", "real", "deflator"]))
-    return Deflator(table, int(base_year), nominal, growth, tuple(notes))
+    return Deflator(table, int(base_year), nominal, growth_index, tuple(notes))
 
 
 def to_constant_prices(values: pd.Series, deflator: Deflator | pd.Series) -> pd.Series:

@@ -167,7 +167,7 @@ def _deflator(panel: pd.DataFrame, spec: Spec, grid: pd.MultiIndex, notes: list)
         return None
     cfg = spec.deflator
     years = sorted(set(grid.get_level_values("year")))
-    d = implicit_deflator(panel, nominal=cfg["nominal"], growth=cfg["growth"],
+    d = implicit_deflator(panel, nominal=cfg["nominal"], growth_index=cfg["growth_index"],
                           base_year=int(cfg["base_year"]), years=years)
     notes.extend(f"deflator: {n}" for n in d.notes)
     return d.series().reindex(grid)

@@ -206,7 +206,7 @@ class Spec:
         """
         ids = [s for ind in self.indicators for s in ind.series]
         if any(ind.deflate != "none" for ind in self.indicators) and self.deflator:
-            ids += [self.deflator["nominal"], self.deflator["growth"]]
+            ids += [self.deflator["nominal"], self.deflator["growth_index"]]
         return list(dict.fromkeys(ids))
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -309,14 +309,14 @@ def _check_spec(spec: Spec) -> None:
         if ind.deflate != "none" and not spec.deflator:
             raise SpecError(
                 f"{where}: indicator {ind.id!r} asks for deflate = {ind.deflate!r} but the "
-                "spec has no [deflator] table (nominal, growth, base_year)"
+                "spec has no [deflator] table (nominal, growth_index, base_year)"
             )
     if spec.deflator:
-        lacking = [k for k in ("nominal", "growth", "base_year") if k not in spec.deflator]
-        unknown = sorted(set(spec.deflator) - {"nominal", "growth", "base_year", "note"})
+        lacking = [k for k in ("nominal", "growth_index", "base_year") if k not in spec.deflator]
+        unknown = sorted(set(spec.deflator) - {"nominal", "growth_index", "base_year", "note"})
         if lacking or unknown:
             raise SpecError(
-                f"{where}: [deflator] needs keys nominal, growth, base_year"
+                f"{where}: [deflator] needs keys nominal, growth_index, base_year"
                 + (f" (lacking {lacking})" if lacking else "")
                 + (f"; unknown keys {unknown}" if unknown else "")
             )
@@ -422,7 +422,7 @@ def _check_references(path, spec: Spec) -> None:
                     "(declare each with its id and unit)"
                 )
     if spec.deflator:
-        undeclared = [spec.deflator[k] for k in ("nominal", "growth")
+        undeclared = [spec.deflator[k] for k in ("nominal", "growth_index")
                       if spec.deflator.get(k) not in series]
         if undeclared:
             raise SpecError(

@@ -115,7 +115,7 @@ def test_panel_columns_sorting_and_years(panel):
     assert len(set(keys)) == len(keys)
     years = {k[2] for k in keys}
     assert min(years) == 2010 and max(years) == 2023
-    assert len(panel) == 8568
+    assert len(panel) == 10941  # 24+2 compiled series, 4 candidate series, 124 structural zeros
 
 
 def test_panel_codes_units_values(panel):
@@ -128,7 +128,7 @@ def test_panel_codes_units_values(panel):
         assert math.isfinite(v) and v >= 0
         assert r["value"] == repr(v)  # canonical, lossless text
     assert all(len(u) == 1 for u in units.values())
-    assert set(units) == set(build.RAW_SERIES)
+    assert set(units) == set(build.RAW_SERIES) | set(build.CANDIDATE_SERIES)
 
 
 def test_every_source_id_is_documented(panel):
@@ -148,6 +148,14 @@ def test_panel_rows_are_raw_rows_plus_structural_zeros(panel):
         for r in _read_csv(RAW / "panel_raw.csv")
         if 2010 <= int(r["year"]) <= 2023
     }
+    for name in build.CANDIDATE_FILES:
+        for row in build.read_raw_panel(RAW / name):
+            row = build.growth_as_index(row)
+            if 2010 <= row.year <= 2023:
+                raw[(row.indicator, row.code, row.year)] = {
+                    "code": row.code, "year": str(row.year), "indicator": row.indicator,
+                    "value": build.format_value(row.value), "unit": row.unit,
+                    "source_id": row.source_id}
     added = []
     for r in panel:
         key = (r["indicator"], r["code"], int(r["year"]))
@@ -169,7 +177,7 @@ def test_coverage_matches_panel(panel):
     for r in panel:
         have[(r["indicator"], int(r["year"]))].add(r["code"])
     rows = _read_csv(DATA / "coverage.csv")
-    assert len(rows) == len(build.RAW_SERIES) * 14
+    assert len(rows) == (len(build.RAW_SERIES) + len(build.CANDIDATE_SERIES)) * 14
     for row in rows:
         present = have[(row["series"], int(row["year"]))]
         assert int(row["n_provinces"]) == len(present)
@@ -253,9 +261,24 @@ def test_default_spec_values_are_sensible(values):
         den = values[(ind["denominator"], code, year)] if ind.get("denominator") else 1.0
         return ind.get("scale", 1.0) * values[(ind["numerator"], code, year)] / den
 
-    # Hand-computed: Beijing 2020 energy 6762.1 万tce / GDP 38503.602 亿元
+    # Hand-computed: Beijing 2020 energy 6762.1 万tce over GDP 38503.602 亿元 (nominal);
+    # in 2016 prices real GDP is GDP 2016 chained with the growth indices 2017-2020
     beijing_energy = values[("energy_consumption_10k_tce", "11", 2020)]
     assert derived("energy_intensity", "11", 2020) == pytest.approx(beijing_energy / 38503.602)
+    real = values[("gdp_100m_yuan", "11", 2016)]
+    for y in (2017, 2018, 2019, 2020):
+        real *= values[("gdp_index_prev_year_100", "11", y)] / 100
+    assert by_id["energy_intensity"]["deflate"] == "denominator"
+    assert spec["deflator"] == {**spec["deflator"], "nominal": "gdp_100m_yuan",
+                                "growth_index": "gdp_index_prev_year_100", "base_year": 2016}
+    from gmindex.derive import derive_indicators
+    from gmindex.spec import read_spec
+    import pandas as pd
+    panel_df = pd.DataFrame(
+        [{"code": c, "year": y, "indicator": s, "value": v} for (s, c, y), v in values.items()])
+    got = derive_indicators(panel_df, read_spec(DATA / "spec.toml"), codes=["11"], years=[2020])
+    assert got.matrix.loc[("11", 2020), "energy_intensity"] == pytest.approx(beijing_energy / real)
+    assert real < 38503.602  # prices rose
     # National orders of magnitude (units stated in the spec)
     assert 0.3 < _total(values, "energy_consumption_10k_tce", 2020) / _total(
         values, "gdp_100m_yuan", 2020) < 0.6  # tce per 10,000 yuan
@@ -269,9 +292,16 @@ def test_specs_parse_with_the_package_reader():
 
     default = read_spec(DATA / "spec.toml")
     alternative = read_spec(DATA / "spec_alternative.toml")
-    assert len(default.indicators) == 8
-    assert set(default.indicator_ids) < set(alternative.indicator_ids)
+    flat8 = read_spec(DATA / "spec_flat8.toml")
+    assert len(default.indicators) == 15
+    assert len(flat8.indicators) == 8
+    assert set(flat8.indicator_ids) < set(alternative.indicator_ids)
     assert alternative.years == (2016, 2017, 2018, 2019)
+    pillars = default.pillar_of()
+    assert sorted(set(pillars.values())) == sorted(
+        ["energy", "pollution", "green_system", "innovation", "structure", "governance"])
+    # all four MIIT lists are in the default
+    assert {i.numerator for i in default.indicators} >= set(build.GREEN_LIST_SERIES)
 
 
 # ------------------------------------------------------------------ real numbers
@@ -342,12 +372,12 @@ def test_refresh_copies_lines_byte_for_byte(tmp_path):
         "11,2015,gdp_100m_yuan,4.0,亿元,yml_master",
     ]
     (shared / "panel.csv").write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
-    n = build.refresh_raw(shared, tmp_path / "raw", series=("gdp_100m_yuan",))
+    n = build.refresh_raw(shared, tmp_path / "raw", series=("gdp_100m_yuan",), candidates=())
     assert n == 2
     copied = (tmp_path / "raw" / "panel_raw.csv").read_text(encoding="utf-8")
     assert copied == "\n".join([lines[0], lines[1], lines[3]]) + "\n"
     with pytest.raises(build.BuildError, match="no rows"):
-        build.refresh_raw(shared, tmp_path / "raw", series=("absent_series",))
+        build.refresh_raw(shared, tmp_path / "raw", series=("absent_series",), candidates=())
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=0))
@@ -363,6 +393,19 @@ def test_raw_copy_equals_compiled_rows():
         ln for ln in lines[1:] if ln and ln.decode("utf-8").split(",")[2] in wanted
     ]
     assert (RAW / "panel_raw.csv").read_bytes() == b"\n".join(expected) + b"\n"
+
+
+@needs_compiled
+@pytest.mark.parametrize("name", build.CANDIDATE_FILES)
+def test_candidate_copies_equal_compiled_files(name):
+    assert (RAW / name).read_bytes() == (COMPILED / "candidates" / name).read_bytes()
+
+
+def test_growth_is_stored_as_index_exactly():
+    row = build.Row("42", 2020, "gdp_real_growth_pct", "-5.0", "%", "wind_gdp_yoy")
+    out = build.growth_as_index(row)
+    assert (out.indicator, out.value) == ("gdp_index_prev_year_100", "95.0")
+    assert build.growth_as_index(_row()) == _row()
 
 
 @needs_compiled
