@@ -709,7 +709,7 @@ def build(*, raw_dir: Path = DATA_DIR / "raw", out_dir: Path = DATA_DIR,
     if out_dir.resolve() == DATA_DIR:
         names = ["panel.csv", "coverage.csv", "flags.csv", *SPEC_FILES,
                  "raw/panel_raw.csv", *(f"raw/{n}" for n in CANDIDATE_FILES),
-                 "raw/sources.csv"]
+                 "raw/nbs_gdi_2016_ranks.csv", "raw/nbs_gdi_2016_top5.csv", "raw/sources.csv"]
         checksums = checksum_text(DATA_DIR, names)
         _write(DATA_DIR / "CHECKSUMS", checksums)
         paths["CHECKSUMS"] = DATA_DIR / "CHECKSUMS"
