@@ -37,7 +37,7 @@ from typing import Mapping
 
 import pandas as pd
 
-__all__ = ["SYSTEMS", "findings_tables", "gradient_steps", "render_design", "render_findings",
+__all__ = ["SYSTEMS", "build_findings", "findings_tables", "gradient_steps", "render_design", "render_findings",
            "write_findings"]
 
 #: Indicator systems compared in ``gradient_by_system``: label -> (spec file in
@@ -382,3 +382,67 @@ def render_design(results_dir: str | Path) -> str:
 
 def _pct1(x: float) -> str:
     return f"{100 * x:.1f} %"
+
+
+#: Markers around the generated parts of the README.
+MARKERS = {
+    "design": ("<!-- design:start (gmindex.findings.render_design) -->", "<!-- design:end -->"),
+    "findings": ("<!-- findings:start (gmindex.findings.render_findings) -->",
+                 "<!-- findings:end -->"),
+}
+
+
+def generated_block(text: str, name: str) -> str:
+    """The text between the README markers of ``name`` (without the markers)."""
+    start, end = MARKERS[name]
+    a, b = text.find(start), text.find(end)
+    if a < 0 or b < a:
+        raise ValueError(f"README markers for {name!r} not found: add {start} ... {end}")
+    return text[a + len(start):b].strip("\n") + "\n"
+
+
+def update_readme(readme: str | Path, results_dir: str | Path) -> bool:
+    """Rewrite the generated README blocks from ``results_dir``; True if the file changed."""
+    path = Path(readme)
+    text = path.read_text(encoding="utf-8")
+    new = text
+    for name, render in (("design", render_design), ("findings", render_findings)):
+        start, end = MARKERS[name]
+        a, b = new.find(start), new.find(end)
+        if a < 0 or b < a:
+            raise ValueError(f"{path}: markers for {name!r} not found: add {start} ... {end}")
+        new = new[:a + len(start)] + "\n" + render(results_dir) + new[b:]
+    if new != text:
+        path.write_text(new, encoding="utf-8", newline="\n")
+        return True
+    return False
+
+
+def build_findings(outdir: str | Path, *, panel=None, spec=None) -> list[Path]:
+    """Build the default index and write the analysis and findings tables (CSV) to ``outdir``.
+
+    The analysis uses :func:`gmindex.analysis.analysis_tables` with its default
+    replications, permutations and seed; the gradient steps use
+    :data:`STEP_REPS` and :data:`STEP_SEED` (those of notebook 05).
+    """
+    from gmindex.analysis import analysis_tables, write_analysis
+    from gmindex.datasets import load_default_panel, load_default_spec
+    from gmindex.index import build_index
+
+    panel = load_default_panel() if panel is None else panel
+    spec = load_default_spec() if spec is None else spec
+    result = build_index(panel, spec)
+    paths = write_analysis(analysis_tables(result), outdir, formats=("csv",))
+    return paths + write_findings(findings_tables(result), outdir)
+
+
+if __name__ == "__main__":  # python -m gmindex.findings [--build] RESULTS_DIR [README.md]
+    import sys
+
+    args = [a for a in sys.argv[1:] if a != "--build"]
+    if not args:
+        raise SystemExit("usage: python -m gmindex.findings [--build] RESULTS_DIR [README.md]")
+    if "--build" in sys.argv[1:]:
+        build_findings(args[0])
+    changed = update_readme(args[1] if len(args) > 1 else "README.md", args[0])
+    print("README updated" if changed else "README unchanged")
