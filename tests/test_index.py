@@ -198,8 +198,19 @@ def test_default_index_covers_30_provinces_2016_2020(default_result):
 def test_default_entropy_weights_match_scikit_criteria(default_result):
     skc = pytest.importorskip("skcriteria.preprocessing.weighters")
     z = default_result.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
-    z = z[default_result.weights["indicator"]].to_numpy()
-    np.testing.assert_allclose(default_result.weights["weight"], skc.entropy_weights(z), atol=1e-10)
+    w = default_result.weights
+    # the default design: entropy within each pillar (checked pillar by pillar), equal pillars
+    for pillar, block in w.groupby("pillar"):
+        if len(block) > 1:
+            np.testing.assert_allclose(block["weight_within_pillar"],
+                                       skc.entropy_weights(z[block["indicator"]].to_numpy()),
+                                       atol=1e-10)
+    np.testing.assert_allclose(w.groupby("pillar")["weight"].sum(), 1 / 6)
+    # flat pooled entropy is one option away
+    flat = default_result.replay(hierarchy="flat")
+    np.testing.assert_allclose(flat.weights["weight"],
+                               skc.entropy_weights(z[flat.weights["indicator"]].to_numpy()),
+                               atol=1e-10)
 
 
 def test_default_build_is_deterministic(default_result):
@@ -220,4 +231,6 @@ def test_provenance_records_hashes_and_options(default_result):
 def test_replay_changes_one_option(default_result):
     eq = default_result.replay(weighting="equal")
     assert eq.options["normalization"] == default_result.options["normalization"]
-    np.testing.assert_allclose(eq.weights["weight"], 1 / len(eq.weights))
+    # equal within pillars and equal pillars: 1 / (6 pillars x indicators in the pillar)
+    size = eq.weights.groupby("pillar")["indicator"].transform("count")
+    np.testing.assert_allclose(eq.weights["weight"], 1 / (6 * size))
