@@ -267,7 +267,11 @@ plt.show()
 #
 # ### 5a. Pooled vs per-year weights
 #
-# Pooled weights (the default) use one weight vector for all years, so scores compare across
+# The default spec weights in two stages (entropy within pillars, equal pillars: see
+# `data/PROVENANCE.md`); the per-year and cap comparisons below are about flat pooled entropy
+# (`flat`, one option away), the design they apply to.
+#
+# Pooled weights use one weight vector for all years, so scores compare across
 # years. Per-year weights (`weighting="entropy_per_year"`) recompute the entropy weights from
 # each year's cross-section: the weights then move from year to year, and a change in a
 # province's score mixes a change in its data with a change in the weights. An indicator that
@@ -277,13 +281,14 @@ plt.show()
 # %%
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always", ConstantIndicatorWarning)
-    per_year = res.replay(weighting="entropy_per_year")
+    flat = res.replay(hierarchy="flat")
+    per_year = flat.replay(weighting="entropy_per_year")
 for w in caught:
     if issubclass(w.category, ConstantIndicatorWarning):
         print("warning:", w.message)
 py_weights = per_year.weights.pivot(index="indicator", columns="year", values="weight")
 py_weights = py_weights.loc[list(wide_z.columns)]
-py_weights["pooled"] = res.weights.set_index("indicator")["weight"]
+py_weights["pooled"] = flat.weights.set_index("indicator")["weight"]
 write_table(py_weights.reset_index(), results / "tab_weights_per_year", formats=("csv", "xlsx"))
 py_weights.round(3)
 
@@ -315,8 +320,9 @@ plt.show()
 # - `topsis`: entropy-TOPSIS (熵权TOPSIS), closeness to the weighted ideal point instead of the
 #   weighted sum;
 # - `critic` and `equal`: other weightings;
-# - `cap_<share>`: entropy weights capped at the flag share, the excess spread over the others;
-# - `pillar_hierarchy`: entropy weights within pillars, then across pillar sub-scores.
+# - `cap_<share>`: flat entropy weights capped at the flag share, the excess spread over the others;
+# - `flat_entropy`: flat pooled entropy over all indicators (the usual 熵值法);
+# - `entropy_across_pillars`: entropy within pillars, then entropy across pillar sub-scores.
 #
 # Agreement is the Spearman rank correlation of the provinces' scores with the default, per year.
 
@@ -328,8 +334,9 @@ variants = {
     "topsis": res.replay(aggregation="topsis"),
     "critic": res.replay(weighting="critic"),
     "equal": res.replay(weighting="equal"),
-    f"cap_{cap:g}": res.replay(max_weight=cap),
-    "pillar_hierarchy": res.replay(hierarchy="pillar"),
+    f"cap_{cap:g}": flat.replay(max_weight=cap),
+    "flat_entropy": flat,
+    "entropy_across_pillars": res.replay(pillar_weighting="entropy"),
 }
 scores_all = res.scores.rename(columns={"score": "default"})[["code", "year", "default"]]
 for name, variant in variants.items():
@@ -391,18 +398,20 @@ plt.show()
 #
 # Entropy rewards dispersion, not importance. A skewed indicator (one province far above the
 # rest) has low entropy and so a large weight, and can decide the ranking on its own. The
-# build flags any indicator above `flag_weight_share`. Two documented remedies:
+# build flags any indicator above `flag_weight_share`. Remedies, next to flat entropy:
 #
-# - `max_weight`: cap each weight at a share and spread the excess over the others;
-# - `hierarchy="pillar"`: weights within each pillar, then entropy weights across the pillar
-#   sub-scores; a pillar with a single, dispersed indicator can then take a large share instead.
+# - `max_weight`: cap each flat weight at a share and spread the excess over the others;
+# - the default design: entropy only within each pillar, equal weights across pillars, so
+#   no pillar's weight depends on how dispersed its indicators are;
+# - entropy across pillar sub-scores: dispersion decides again, now between pillars.
 #
 # The table compares the weights; the flags are recomputed for each variant.
 
 # %%
-remedies = {"entropy (default)": res, f"cap at {cap:.0%}": variants[f"cap_{cap:g}"],
-            "pillar hierarchy": variants["pillar_hierarchy"], "CRITIC": variants["critic"],
-            "equal": variants["equal"]}
+remedies = {"flat entropy": flat, f"cap at {cap:.0%}": variants[f"cap_{cap:g}"],
+            "default (equal pillars)": res,
+            "entropy across pillars": variants["entropy_across_pillars"],
+            "CRITIC": variants["critic"], "equal": variants["equal"]}
 weight_cmp = pd.DataFrame({name: r.weights.set_index("indicator")["weight"]
                            for name, r in remedies.items()}).loc[list(wide_z.columns)]
 write_table(weight_cmp.reset_index(), results / "tab_weights_remedies", formats=("csv", "xlsx"))

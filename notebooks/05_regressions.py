@@ -69,8 +69,9 @@ print(f"gmindex {gmindex.__version__}; {res!r}; wild bootstrap: {reps} replicati
 # ## Descriptive statistics
 #
 # The score and the provincial covariates, derived from the raw panel by
-# `covariates_from_panel` (money ratios are nominal; no provincial deflator exists in the
-# data). Province-years of the index only.
+# `covariates_from_panel` (the covariates' money ratios are nominal; the index itself puts its
+# physical-to-money ratios in constant 2016 prices with `gmindex.deflate`). Province-years of
+# the index only.
 
 # %%
 covariates = covariates_from_panel(panel, years=years)

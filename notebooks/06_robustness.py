@@ -72,7 +72,8 @@ print(f"Monte Carlo: {draws} draws; Sobol: base sample {sobol_n}; seed {seed}")
 #
 # Each draw picks one option per factor, independently (the choice space and probabilities
 # are below), rebuilds the index and ranks the provinces within each year. The baseline is the
-# default build: pooled min-max, entropy weights, weighted sum, no shift, all indicators.
+# default build: pooled min-max, entropy weights within pillars, equal pillar weights, weighted
+# sum, no shift, all indicators.
 
 # %%
 mc = monte_carlo(res, draws=draws, seed=seed)
@@ -208,9 +209,11 @@ sobol_summary.pivot(index="factor", columns="output", values=["S1", "ST"]).round
 #
 # `data/spec_alternative.toml` adds CO2 and electricity intensity, the other three MIIT list
 # counts (green parks, supply chains, design products) and technology-market turnover to the
-# eight default indicators, for 2016-2019 (CEADs CO2 ends in 2019). The list counts are
-# sparse (many provinces at zero), which entropy weighting rewards: the pillar weights printed
-# below show how much of the index they take, and the gradient check shows what that does.
+# eight indicators of the previous default (`data/spec_flat8.toml`), for 2016-2019 (CEADs CO2
+# ends in 2019; Shandong electricity 2020 is missing), with flat pooled entropy and nominal
+# denominators. The list counts are sparse (many provinces at zero), which flat entropy
+# rewards: the pillar weights printed below show how much of the index they take, and the
+# gradient check shows what that does.
 
 # %%
 alt_spec = read_spec(data_dir() / "spec_alternative.toml")
