@@ -442,7 +442,7 @@ def weight_stage(
     """
     ids = list(ids)
     method = lookup(WEIGHTINGS, weighting, "weighting")
-    ref = np.ones(len(z), dtype=bool) if ref_rows is None else np.asarray(ref_rows)
+    zr = z if ref_rows is None else z[np.asarray(ref_rows)]
     funcs = [callable_name(method.func)]
     notes: list[str] = []
     if hierarchy == "flat":
@@ -456,7 +456,7 @@ def weight_stage(
                 ws.append(w), es.append(e), ds.append(d)
             return WeightStage(ids, np.array(ws), np.array(es), np.array(ds), wmat,
                                years=tuple(uniq), funcs=tuple(funcs))
-        w, e, d = _weights_of(method, z[ref], ids, shift, user)
+        w, e, d = _weights_of(method, zr, ids, shift, user)
         if max_weight is not None:
             before = w
             w = wmod.cap_weights(before, max_share=max_weight)
@@ -474,17 +474,27 @@ def weight_stage(
     entropy = np.full(len(ids), np.nan)
     divergence = np.full(len(ids), np.nan)
     sub = np.empty((len(z), len(pillars)))
+    members: dict[str, list[int]] = {p: [] for p in pillars}
+    for j, i in enumerate(ids):
+        members[pillar_of[i]].append(j)
     for k, p in enumerate(pillars):
-        cols = [j for j, i in enumerate(ids) if pillar_of[i] == p]
+        cols = members[p]
         labels = [ids[j] for j in cols]
+        block = zr[:, cols]
         if len(cols) == 1:
             # One indicator is its pillar: weight 1 whatever the method (entropy of one column is moot).
             w = np.ones(1)
+        elif not (block.max(axis=0) > block.min(axis=0)).any():
+            # No information to weight by: equal weights, said in the notes (the pillar
+            # sub-score is then constant too, and pillar entropy gives it weight 0).
+            w = wmod.equal_weights(len(cols))
+            notes.append(f"pillar {p}: every indicator constant over the reference set "
+                         f"({', '.join(labels)}); equal weights within the pillar")
         else:
-            w, entropy[cols], divergence[cols] = _weights_of(method, z[ref][:, cols], labels, shift, user)
+            w, entropy[cols], divergence[cols] = _weights_of(method, block, labels, shift, user)
         within[cols] = w
         sub[:, k] = z[:, cols] @ w
-    pw = np.asarray(rule(sub[ref], labels=list(pillars), shift=shift, fixed=pillar_weights,
+    pw = np.asarray(rule(sub if ref_rows is None else sub[np.asarray(ref_rows)], labels=list(pillars), shift=shift, fixed=pillar_weights,
                          floor=pillar_floor), dtype=float)
     funcs.append(callable_name(rule))
     pillar_w = dict(zip(pillars, pw.tolist()))

@@ -200,6 +200,9 @@ class _Engine:
         with self._constant_notes(where):
             stages = run_stages(data.matrix, self.systems[system], opts, norm=norm, log=False,
                                 years=data.years)
+        for text in stages.weights.notes:
+            if "constant" in text:
+                self.note(f"system {system}, {where}: {text}")
         perturbed = config["weighting"] == "perturbed_entropy" and math.isfinite(self.concentration)
         if not perturbed:
             return data.rows, stages.score[:, None]
