@@ -95,3 +95,15 @@ def test_sums_within_tolerance_pass_and_method_is_carried(tmp_path):
     p.write_text(text.replace("weight = 0.4", "weight = 0.50000001"), encoding="utf-8")
     with pytest.raises(SpecError, match="sum to 1.00000001, not 1"):
         read_spec(p)
+
+
+def test_value_types_are_checked(tmp_path):
+    text = (HERE / "spec_unknown_index_key.toml").read_text(encoding="utf-8").replace('weigting = "entropy"', "")
+    p = tmp_path / "spec.toml"
+    p.write_text(text.replace('numerator = "rd_intensity_pct"', 'numerator = "rd_intensity_pct"\noptional = "yes"'),
+                 encoding="utf-8")
+    with pytest.raises(SpecError, match=r"\[\[indicator\]\] #3 'rd_intensity' has optional = 'yes'; use true or false"):
+        read_spec(p)
+    p.write_text(text.replace('id = "energy"\n', 'id = "energy"\nweight = "half"\n', 1), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"\[\[pillar\]\] #1 'energy' has weight = 'half'; use a number"):
+        read_spec(p)

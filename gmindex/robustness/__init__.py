@@ -17,7 +17,10 @@ over its values unless stated):
     centred on the entropy weights, ``w ~ Dirichlet(c * w_entropy)`` with
     concentration ``c`` (``concentration=``, default 100: ``sd(w_j) =
     sqrt(w_j (1 - w_j) / (c + 1))``, about 0.03 for a weight of 1/8).
-    ``c = inf`` gives the entropy weights exactly.
+    ``c = inf`` gives the entropy weights exactly.  With a hierarchical
+    baseline (``hierarchy="pillar"``) these are the weightings within
+    pillars, the pillar rule stays the baseline's, ``entropy_per_year`` is
+    left out and the Dirichlet draws perturb the effective weights.
 ``aggregation``
     ``"sum"`` (weighted sum), ``"topsis"``.
 ``shift``

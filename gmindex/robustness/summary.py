@@ -368,7 +368,9 @@ def monte_carlo(
     ----------
     source : IndexResult or tuple (panel, spec[, registry])
         The baseline: its panel, spec, registry and years are used, and its
-        ranks are the reference.  It must use flat weights without a cap.
+        ranks are the reference.  Its other options (hierarchy, pillar
+        weighting and floor, weight cap) stay fixed in every draw; user
+        weights and fixed goalposts other than one base year are not supported.
     draws : int
         Number of draws.
     seed : int
