@@ -354,3 +354,35 @@ def test_systems_design_equals_build_index_per_system(base, panel, spec):
         for name in ORDERINGS:
             expect = np.mean([h[name][0, t] for h in holds])
             assert got.query("year == @year and ordering == @name")["share"].item() == expect
+
+
+def test_optional_indicators_and_alternatives_become_systems(base, panel, spec):
+    import dataclasses
+
+    from gmindex.datasets import data_dir
+    from gmindex.robustness import indicator_systems
+    from gmindex.spec import Alternative, read_spec
+
+    extended = read_spec(data_dir() / "spec_alternative.toml")
+    elec = extended.indicator("electricity_intensity")
+    alt = Alternative(**{f.name: getattr(elec, f.name) for f in dataclasses.fields(elec)},
+                      replaces="energy_intensity")
+    optional = {"hightech_nps_gdp", "env_spending_share"}
+    spec2 = spec.replace(
+        indicators=tuple(dataclasses.replace(i, optional=i.id in optional) for i in spec.indicators),
+        alternatives=(alt,),
+        series=spec.series + tuple(s for s in extended.series if s.id == elec.numerator),
+    )
+    systems = indicator_systems(spec2)
+    assert [n for n in systems if not n.startswith("without_pillar:")] == [
+        "default", "without_optional:hightech_nps_gdp", "without_optional:env_spending_share",
+        "without_optional:all", "alternative:electricity_intensity"]
+    assert "electricity_intensity" in systems["alternative:electricity_intensity"].indicator_ids
+    assert "energy_intensity" not in systems["alternative:electricity_intensity"].indicator_ids
+    assert not optional & set(systems["without_optional:all"].indicator_ids)
+    res = monte_carlo(build_index(panel, spec2), draws=50, seed=3, systems=True)
+    assert set(res.systems) == set(systems)
+    swapped = build_index(panel, systems["alternative:electricity_intensity"])
+    # Shandong (37) has no electricity in 2020: drop_unit removes it from that system only.
+    assert "37" in swapped.provenance["units_dropped"]
+    assert res.orderings_by_system.query("varied == 'systems'")["n_draws"].eq(len(systems)).all()
