@@ -57,6 +57,7 @@ __all__ = [
     "Step",
     "build_index",
     "effective_weights_table",
+    "normalize_matrix",
     "panel_sha256",
     "run_stages",
 ]
@@ -471,8 +472,20 @@ class Stages:
         return self.norm.values
 
 
+def normalize_matrix(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions) -> Normalized:
+    """The normalisation stage of :func:`run_stages` on its own (goalposts resolved first)."""
+    gp = None
+    if opts.normalization == "fixed":
+        gp = resolve_goalposts(matrix, opts.goalposts, opts.reference_years)
+    return normalize_stage(matrix.to_numpy(), directions=[spec.indicator(i).direction for i in matrix.columns],
+                           normalization=opts.normalization,
+                           years=matrix.index.get_level_values("year").to_numpy(), goalposts=gp,
+                           clip=opts.clip)
+
+
 def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
-               norm: Normalized | None = None) -> Stages:
+               norm: Normalized | None = None, log: bool = True,
+               years: np.ndarray | None = None) -> Stages:
     """Normalise, weight and aggregate an indicator matrix (after the missing-data rule).
 
     The one sequence of stage calls shared by :func:`build_index` and the
@@ -486,26 +499,27 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
         Directions and pillars of the columns.
     opts : IndexOptions
     norm : Normalized, optional
-        Reuse a normalisation computed with the same options.
+        Reuse a normalisation computed with the same options (:func:`normalize_matrix`).
+    log : bool
+        Write log notes (flagged weights); the robustness engine skips them.
+    years : ndarray, optional
+        The year of each row of ``matrix`` when already at hand (saves a lookup).
 
     Returns
     -------
     Stages
     """
     ids = list(matrix.columns)
-    years = matrix.index.get_level_values("year").to_numpy()
+    if years is None:
+        years = matrix.index.get_level_values("year").to_numpy()
     steps = []
     if norm is None:
-        gp = None
-        if opts.normalization == "fixed":
-            gp = resolve_goalposts(matrix, opts.goalposts, opts.reference_years)
-        norm = normalize_stage(matrix.to_numpy(), directions=[spec.indicator(i).direction for i in ids],
-                               normalization=opts.normalization, years=years, goalposts=gp,
-                               clip=opts.clip)
-    steps.append(Step("normalize", callable_name(minmax),
-                      {"reference": opts.normalization, "clip": opts.clip,
-                       "reference_years": list(opts.reference_years) if opts.reference_years else None},
-                      _normalize_notes(norm, ids, years, opts)))
+        norm = normalize_matrix(matrix, spec, opts)
+    if log:
+        steps.append(Step("normalize", callable_name(minmax),
+                          {"reference": opts.normalization, "clip": opts.clip,
+                           "reference_years": list(opts.reference_years) if opts.reference_years else None},
+                          _normalize_notes(norm, ids, years, opts)))
     ref_rows = None
     if opts.normalization == "fixed" and opts.reference_years:
         ref_rows = np.isin(years, opts.reference_years)
@@ -517,13 +531,14 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
         pillar_of=pillar_of, pillars=pillars, pillar_weighting=opts.pillar_weighting,
         pillar_weights=opts.pillar_weights, pillar_floor=opts.pillar_floor,
     )
+    flags = tuple(_flag_notes(_weights_table(ws.table, spec), spec)) if log else ()
     steps.append(Step("weights", ws.funcs[0] if len(ws.funcs) == 1 else " then ".join(ws.funcs),
                       {"weighting": opts.weighting, "hierarchy": opts.hierarchy,
                        "pillar_weighting": opts.pillar_weighting if opts.hierarchy == "pillar" else None,
                        "pillar_floor": opts.pillar_floor if opts.hierarchy == "pillar" else None,
                        "shift": opts.shift, "max_weight": opts.max_weight,
                        "user_weights": opts.weights},
-                      ws.notes + tuple(_flag_notes(_weights_table(ws.table, spec), spec))))
+                      ws.notes + flags))
     groups = aggregation_groups(opts.normalization, opts.weighting, years)
     score = aggregate_stage(norm.values, ws, aggregation=opts.aggregation, groups=groups)
     steps.append(Step("aggregate", callable_name(lookup(AGGREGATIONS, opts.aggregation, "aggregation")),

@@ -210,6 +210,9 @@ def check_method(spec) -> None:
     for key in ("pillar_floor", "shift", "max_weight"):
         if key in m and (isinstance(m[key], bool) or not isinstance(m[key], (int, float))):
             raise SpecError(f"{where} {key} must be a number, got {m[key]!r}")
+    if "pillar_floor" in m and m.get("pillar_weighting") != "entropy_floor":
+        raise SpecError(f"{where} pillar_floor = {m['pillar_floor']} is used only with "
+                        "pillar_weighting = \"entropy_floor\"; set that or remove pillar_floor")
     used = spec.pillar_ids
     given = spec.pillar_weights()
     if given or m.get("pillar_weighting") == "fixed":

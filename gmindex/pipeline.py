@@ -46,7 +46,7 @@ ValueError: weighting 'entropi' is not known; use one of: critic, entropy, entro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -323,18 +323,19 @@ PILLAR_WEIGHTINGS: dict[str, Callable[..., np.ndarray]] = {
 
 @dataclass(frozen=True)
 class WeightStage:
-    """Output of :func:`weight_stage`.
+    """Output of :func:`weight_stage` (arrays; :attr:`table` builds the frame on demand).
 
     Attributes
     ----------
-    table : DataFrame
-        ``indicator, entropy, divergence, weight`` (``year`` first for
-        per-year weights); with pillars also ``weight_within_pillar`` and
-        ``pillar_weight``.
+    ids : list of str
+    weights, entropy, divergence : ndarray, shape (m,) or (n_years, m)
+        Per-year weightings have one row per year of ``years``.
+    years : tuple
+        Years of the rows of per-year weights (empty otherwise).
     matrix : ndarray, shape (n_obs, m)
         The weight of each cell (rows differ only for per-year weights).
-    vector : ndarray or None
-        The one weight vector when weights do not vary by year.
+    within, pillar_weight : ndarray or None
+        Within-pillar and pillar weight of each indicator (hierarchical only).
     pillar_weights : dict
         Pillar -> weight (hierarchical weighting only).
     funcs : tuple of str
@@ -342,12 +343,38 @@ class WeightStage:
     notes : tuple of str
     """
 
-    table: pd.DataFrame
+    ids: list[str]
+    weights: np.ndarray
+    entropy: np.ndarray
+    divergence: np.ndarray
     matrix: np.ndarray
-    vector: np.ndarray | None
-    pillar_weights: Mapping[str, float]
-    funcs: tuple[str, ...]
-    notes: tuple[str, ...]
+    years: tuple = ()
+    within: np.ndarray | None = None
+    pillar_weight: np.ndarray | None = None
+    pillar_weights: Mapping[str, float] = field(default_factory=dict)
+    funcs: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def vector(self) -> np.ndarray | None:
+        """The one weight vector, or None for per-year weights."""
+        return None if self.years else self.weights
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``indicator, entropy, divergence, weight`` (``year`` first for per-year
+        weights; ``weight_within_pillar, pillar_weight`` before ``weight`` with pillars)."""
+        if self.years:
+            m = len(self.ids)
+            return pd.DataFrame({
+                "year": np.repeat(np.asarray(self.years), m), "indicator": self.ids * len(self.years),
+                "entropy": self.entropy.ravel(), "divergence": self.divergence.ravel(),
+                "weight": self.weights.ravel(),
+            })
+        cols = {"indicator": self.ids, "entropy": self.entropy, "divergence": self.divergence}
+        if self.within is not None:
+            cols.update(weight_within_pillar=self.within, pillar_weight=self.pillar_weight)
+        return pd.DataFrame({**cols, "weight": self.weights})
 
 
 def _weights_of(method: Weighting, z, labels, shift, user):
@@ -415,29 +442,29 @@ def weight_stage(
     """
     ids = list(ids)
     method = lookup(WEIGHTINGS, weighting, "weighting")
-    ref = np.ones(len(z), dtype=bool) if ref_rows is None else np.asarray(ref_rows)
+    zr = z if ref_rows is None else z[np.asarray(ref_rows)]
     funcs = [callable_name(method.func)]
     notes: list[str] = []
     if hierarchy == "flat":
         if method.per_year:
-            tables, wmat = [], np.empty_like(z)
-            for year in sorted(set(years.tolist())):
+            uniq = sorted(set(years.tolist()))
+            ws, es, ds, wmat = [], [], [], np.empty_like(z)
+            for year in uniq:
                 rows = years == year
                 w, e, d = _weights_of(method, z[rows], ids, shift, user)
                 wmat[rows] = w
-                tables.append(pd.DataFrame({"year": year, "indicator": ids, "entropy": e,
-                                            "divergence": d, "weight": w}))
-            return WeightStage(pd.concat(tables, ignore_index=True), wmat, None, {},
-                               tuple(funcs), ())
-        w, e, d = _weights_of(method, z[ref], ids, shift, user)
+                ws.append(w), es.append(e), ds.append(d)
+            return WeightStage(ids, np.array(ws), np.array(es), np.array(ds), wmat,
+                               years=tuple(uniq), funcs=tuple(funcs))
+        w, e, d = _weights_of(method, zr, ids, shift, user)
         if max_weight is not None:
             before = w
             w = wmod.cap_weights(before, max_share=max_weight)
             funcs.append(callable_name(wmod.cap_weights))
             capped = [i for i, b, a in zip(ids, before, w) if b > a + 1e-15]
             notes.append(f"weights capped at {max_weight}: {capped}")
-        table = pd.DataFrame({"indicator": ids, "entropy": e, "divergence": d, "weight": w})
-        return WeightStage(table, np.tile(w, (len(z), 1)), w, {}, tuple(funcs), tuple(notes))
+        return WeightStage(ids, w, e, d, np.tile(w, (len(z), 1)), funcs=tuple(funcs),
+                           notes=tuple(notes))
     if hierarchy != "pillar":
         raise ValueError(f"hierarchy {hierarchy!r} is not known; use one of: flat, pillar")
     if method.per_year:
@@ -447,30 +474,36 @@ def weight_stage(
     entropy = np.full(len(ids), np.nan)
     divergence = np.full(len(ids), np.nan)
     sub = np.empty((len(z), len(pillars)))
+    members: dict[str, list[int]] = {p: [] for p in pillars}
+    for j, i in enumerate(ids):
+        members[pillar_of[i]].append(j)
     for k, p in enumerate(pillars):
-        cols = [j for j, i in enumerate(ids) if pillar_of[i] == p]
+        cols = members[p]
         labels = [ids[j] for j in cols]
+        block = zr[:, cols]
         if len(cols) == 1:
             # One indicator is its pillar: weight 1 whatever the method (entropy of one column is moot).
             w = np.ones(1)
+        elif not (block.max(axis=0) > block.min(axis=0)).any():
+            # No information to weight by: equal weights, said in the notes (the pillar
+            # sub-score is then constant too, and pillar entropy gives it weight 0).
+            w = wmod.equal_weights(len(cols))
+            notes.append(f"pillar {p}: every indicator constant over the reference set "
+                         f"({', '.join(labels)}); equal weights within the pillar")
         else:
-            w, entropy[cols], divergence[cols] = _weights_of(method, z[ref][:, cols], labels, shift, user)
+            w, entropy[cols], divergence[cols] = _weights_of(method, block, labels, shift, user)
         within[cols] = w
         sub[:, k] = z[:, cols] @ w
-    pw = np.asarray(rule(sub[ref], labels=list(pillars), shift=shift, fixed=pillar_weights,
+    pw = np.asarray(rule(sub if ref_rows is None else sub[np.asarray(ref_rows)], labels=list(pillars), shift=shift, fixed=pillar_weights,
                          floor=pillar_floor), dtype=float)
     funcs.append(callable_name(rule))
     pillar_w = dict(zip(pillars, pw.tolist()))
     final = np.array([within[j] * pillar_w[pillar_of[i]] for j, i in enumerate(ids)])
     notes.append(f"pillar weights ({pillar_weighting}): "
                  + ", ".join(f"{p}={w:.4f}" for p, w in pillar_w.items()))
-    table = pd.DataFrame({
-        "indicator": ids, "entropy": entropy, "divergence": divergence,
-        "weight_within_pillar": within, "pillar_weight": [pillar_w[pillar_of[i]] for i in ids],
-        "weight": final,
-    })
-    return WeightStage(table, np.tile(final, (len(z), 1)), final, pillar_w, tuple(funcs),
-                       tuple(notes))
+    return WeightStage(ids, final, entropy, divergence, np.tile(final, (len(z), 1)),
+                       within=within, pillar_weight=np.array([pillar_w[pillar_of[i]] for i in ids]),
+                       pillar_weights=pillar_w, funcs=tuple(funcs), notes=tuple(notes))
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -533,9 +566,8 @@ def aggregate_stage(z: np.ndarray, weights: WeightStage | np.ndarray, *, aggrega
     """
     func = lookup(AGGREGATIONS, aggregation, "aggregation")
     if isinstance(weights, WeightStage):
-        w = weights.vector if weights.vector is not None else weights.matrix
-        if func is weighted_sum:
-            w = weights.matrix
+        # The weighted sum takes the cell matrix (the tiled vector), as it always has.
+        w = weights.matrix if func is weighted_sum or weights.vector is None else weights.vector
     else:
         w = weights
     return np.clip(func(z, w, groups=groups), 0.0, 1.0)

@@ -415,6 +415,11 @@ def _check_references(path, spec: Spec) -> None:
                     f"{path}: {name} is in pillar {ind.pillar!r}, which no [[pillar]] declares; "
                     f"declared: {sorted(pillars)}"
                 )
+            if not isinstance(ind.optional, bool):
+                raise SpecError(f"{path}: {name} has optional = {ind.optional!r}; use true or false")
+            if ind.weight is not None and (isinstance(ind.weight, bool)
+                                           or not isinstance(ind.weight, (int, float))):
+                raise SpecError(f"{path}: {name} has weight = {ind.weight!r}; use a number")
             undeclared = [s for s in ind.series if s not in series]
             if undeclared:
                 raise SpecError(
@@ -429,6 +434,11 @@ def _check_references(path, spec: Spec) -> None:
                 f"{path}: [deflator] reads series {undeclared} that no [[series]] declares "
                 "(declare each with its id and unit)"
             )
+    for n, pillar in enumerate(spec.pillars, start=1):
+        if pillar.weight is not None and (isinstance(pillar.weight, bool)
+                                          or not isinstance(pillar.weight, (int, float))):
+            raise SpecError(f"{path}: [[pillar]] #{n} {pillar.id!r} has weight = {pillar.weight!r}; "
+                            "use a number")
     seen = set(ids)
     for n, alt in enumerate(spec.alternatives, start=1):
         name = f"[[alternative]] #{n} {alt.id!r}"

@@ -234,3 +234,122 @@ def test_replay_changes_one_option(default_result):
     # equal within pillars and equal pillars: 1 / (6 pillars x indicators in the pillar)
     size = eq.weights.groupby("pillar")["indicator"].transform("count")
     np.testing.assert_allclose(eq.weights["weight"], 1 / (6 * size))
+
+
+# --- hierarchical weighting, options and the stage tables ------------------------
+
+
+def test_pillar_hierarchy_fixed_weights_hand_computed(reg):
+    panel = tiny_panel(seed=2)
+    res = build_index(panel, tiny_spec(), registry=reg, hierarchy="pillar", weighting="equal",
+                      pillar_weighting="fixed", pillar_weights={"p1": 0.3, "p2": 0.7})
+    w = res.weights.set_index("indicator")
+    np.testing.assert_allclose(w["weight"], [0.15, 0.15, 0.7], rtol=1e-15)
+    z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+    np.testing.assert_allclose(res.scores["score"], z[["a", "b", "c"]].to_numpy() @ [0.15, 0.15, 0.7],
+                               rtol=1e-12)
+    ew = res.effective_weights
+    assert ew.columns.tolist() == ["pillar", "indicator", "weight_within_pillar", "pillar_weight",
+                                   "effective_weight"]
+    totals = ew[ew["indicator"] == "(pillar total)"].set_index("pillar")["effective_weight"]
+    np.testing.assert_allclose(totals, [0.3, 0.7])
+    assert res.provenance["effective_weights"] == ew.to_dict("records")
+    # Pillar sub-scores are the within-pillar weighted means.
+    p1 = res.pillar_scores.query("pillar == 'p1'")["score"].to_numpy()
+    np.testing.assert_allclose(p1, (z["a"] + z["b"]).to_numpy() / 2, rtol=1e-12)
+
+
+def test_entropy_floor_raises_the_weak_pillar_to_the_floor(reg):
+    panel = tiny_panel(seed=4)
+    free = build_index(panel, tiny_spec(), registry=reg, hierarchy="pillar",
+                       pillar_weighting="entropy")
+    pw = free.weights.groupby("pillar")["pillar_weight"].first()
+    floor = round(float(pw.min()) + 0.05, 6)
+    res = build_index(panel, tiny_spec(), registry=reg, hierarchy="pillar",
+                      pillar_weighting="entropy_floor", pillar_floor=floor)
+    got = res.weights.groupby("pillar")["pillar_weight"].first()
+    # Two pillars: the weak one sits at the floor, the other takes the rest.
+    assert got[pw.idxmin()] == pytest.approx(floor, abs=1e-15)
+    assert got.sum() == pytest.approx(1.0, abs=1e-15)
+    # Hand-computed: entropy of the pillar sub-scores (within-pillar entropy weights).
+    z = free.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+    within = free.weights.set_index("indicator")["weight_within_pillar"]
+    sub = np.column_stack([z[["a", "b"]].to_numpy() @ within[["a", "b"]].to_numpy(), z["c"].to_numpy()])
+    np.testing.assert_allclose(pw.loc[["p1", "p2"]], entropy_weights(sub).weights, rtol=1e-12)
+
+
+def test_options_come_from_caller_then_spec_then_default(reg):
+    spec = tiny_spec(method={"hierarchy": "pillar", "pillar_weighting": "entropy"})
+    res = build_index(tiny_panel(), spec, registry=reg)
+    src = res.provenance["option_sources"]
+    assert (src["hierarchy"], src["pillar_weighting"], src["weighting"]) == ("spec", "spec", "default")
+    assert "weight_within_pillar" in res.weights.columns
+    flat = build_index(tiny_panel(), spec, registry=reg, hierarchy="flat")
+    assert flat.provenance["option_sources"]["hierarchy"] == "caller"
+    plain = build_index(tiny_panel(), tiny_spec(), registry=reg)
+    pd.testing.assert_frame_equal(flat.weights, plain.weights)
+    pd.testing.assert_frame_equal(flat.scores, plain.scores)
+    # A replay leaves spec-given options to the spec.
+    assert res.replay(aggregation="topsis").options["hierarchy"] == "pillar"
+
+
+def test_bad_combinations_raise_once_naming_the_options(reg):
+    with pytest.raises(ValueError) as info:
+        build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar", max_weight=0.4,
+                    weighting="entropy_per_year")
+    text = str(info.value)
+    assert "weighting='entropy_per_year'" in text and "max_weight" in text
+    with pytest.raises(ValueError, match="pillar_weighting='fixed' needs pillar_weights"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar", pillar_weighting="fixed")
+    with pytest.raises(ValueError, match="need hierarchy='pillar'"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, pillar_weighting="entropy")
+    with pytest.raises(ValueError, match="fixed pillar weights of .* sum to 0.9, not 1"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar",
+                    pillar_weighting="fixed", pillar_weights={"p1": 0.5, "p2": 0.4})
+
+
+def test_log_names_callables_that_exist(reg):
+    import importlib
+
+    from gmindex.pipeline import callable_name
+
+    variants = [{}, {"hierarchy": "pillar", "pillar_weighting": "entropy_floor", "pillar_floor": 0.2},
+                {"aggregation": "topsis", "weighting": "critic"}, {"max_weight": 0.4}]
+    for options in variants:
+        res = build_index(tiny_panel(), tiny_spec(), registry=reg, **options)
+        for step in res.log:
+            for name in step.func.split(" then "):
+                module, _, qualname = name.rpartition(".")
+                obj = importlib.import_module(module)
+                for part in qualname.split("."):
+                    obj = getattr(obj, part)
+                assert callable_name(obj) == name
+
+
+def test_a_new_weighting_is_one_table_entry(reg, monkeypatch):
+    from gmindex import pipeline
+
+    def cv_weights(z, *, labels, shift=0.0, user=None):
+        cv = z.std(axis=0) / z.mean(axis=0)
+        return cv / cv.sum()
+
+    monkeypatch.setitem(pipeline.WEIGHTINGS, "cv", pipeline.Weighting(cv_weights))
+    res = build_index(tiny_panel(), tiny_spec(), registry=reg, weighting="cv")
+    assert res.log[3].func.endswith("cv_weights")
+    z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")[["a", "b", "c"]]
+    np.testing.assert_allclose(res.weights["weight"], cv_weights(z.to_numpy(), labels=list("abc")))
+    with pytest.raises(ValueError, match="weighting 'cvv' is not known; use one of: critic, cv, entropy"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, weighting="cvv")
+
+
+def test_export_writes_effective_weights(reg, tmp_path):
+    import json
+
+    res = build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar")
+    paths = res.export(tmp_path, formats=("csv",))
+    assert tmp_path / "index_effective_weights.csv" in paths
+    back = pd.read_csv(tmp_path / "index_effective_weights.csv")
+    np.testing.assert_allclose(back["effective_weight"], res.effective_weights["effective_weight"],
+                               atol=1e-9)
+    prov = json.loads((tmp_path / "index_provenance.json").read_text(encoding="utf-8"))
+    assert prov["option_sources"]["hierarchy"] == "caller" and prov["effective_weights"]
