@@ -34,13 +34,15 @@ def panel(default_panel):
 
 
 @pytest.fixture(scope="module")
-def spec(default_spec):
-    return default_spec
+def spec():
+    from gmindex.datasets import data_dir
+    from gmindex.spec import read_spec
+    return read_spec(data_dir() / "spec_flat8.toml")
 
 
 @pytest.fixture(scope="module")
-def base(default_result):
-    return default_result
+def base(panel, spec):
+    return build_index(panel, spec)
 
 
 @pytest.fixture(scope="module")

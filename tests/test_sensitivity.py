@@ -3,12 +3,16 @@
 import numpy as np
 import pytest
 
+from gmindex.index import build_index
 from gmindex.robustness import monte_carlo
 from gmindex.sensitivity import sobol_indices
 
 
 @pytest.fixture(scope="module")
-def base(default_result):
+def base(default_panel):
+    from gmindex.datasets import data_dir
+    from gmindex.spec import read_spec
+    default_result = build_index(default_panel, read_spec(data_dir() / "spec_flat8.toml"))
     """The default index, built once per session (tests/conftest.py)."""
     return default_result
 
