@@ -10,11 +10,10 @@ from gmindex.sensitivity import sobol_indices
 
 @pytest.fixture(scope="module")
 def base(default_panel):
+    """The old flat 8-indicator index (data/spec_flat8.toml) these checks were written for."""
     from gmindex.datasets import data_dir
     from gmindex.spec import read_spec
-    default_result = build_index(default_panel, read_spec(data_dir() / "spec_flat8.toml"))
-    """The default index, built once per session (tests/conftest.py)."""
-    return default_result
+    return build_index(default_panel, read_spec(data_dir() / "spec_flat8.toml"))
 
 
 def test_factor_without_effect_has_zero_total_index(base):
