@@ -73,15 +73,15 @@ def test_new_dataclass_fields_are_accepted_without_editing_the_checker(tmp_path,
 
     @dataclasses.dataclass(frozen=True)
     class Extended(Indicator):
-        transform: str = "none"
+        display_group: str = ""
 
     monkeypatch.setattr(spec_mod, "Indicator", Extended)
     text = (HERE / "spec_unknown_index_key.toml").read_text(encoding="utf-8")
     text = text.replace('weigting = "entropy"', "").replace(
-        'numerator = "rd_intensity_pct"', 'numerator = "rd_intensity_pct"\ntransform = "log"')
+        'numerator = "rd_intensity_pct"', 'numerator = "rd_intensity_pct"\ndisplay_group = "core"')
     p = tmp_path / "spec.toml"
     p.write_text(text, encoding="utf-8")
-    assert spec_mod.read_spec(p).indicator("rd_intensity").transform == "log"
+    assert spec_mod.read_spec(p).indicator("rd_intensity").display_group == "core"
     assert "unit" in spec_mod._keys(Series)
 
 
