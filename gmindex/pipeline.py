@@ -442,7 +442,10 @@ def weight_stage(
     """
     ids = list(ids)
     method = lookup(WEIGHTINGS, weighting, "weighting")
-    zr = z if ref_rows is None else z[np.asarray(ref_rows)]
+    ref = np.ones(len(z), dtype=bool) if ref_rows is None else np.asarray(ref_rows)
+    # Always a boolean-indexed (C-ordered) copy: column sums then round the same way whether
+    # or not some rows are left out, so fixed goalposts reproduce a pooled build bit for bit.
+    zr = z[ref]
     funcs = [callable_name(method.func)]
     notes: list[str] = []
     if hierarchy == "flat":
@@ -494,7 +497,7 @@ def weight_stage(
             w, entropy[cols], divergence[cols] = _weights_of(method, block, labels, shift, user)
         within[cols] = w
         sub[:, k] = z[:, cols] @ w
-    pw = np.asarray(rule(sub if ref_rows is None else sub[np.asarray(ref_rows)], labels=list(pillars), shift=shift, fixed=pillar_weights,
+    pw = np.asarray(rule(sub[ref], labels=list(pillars), shift=shift, fixed=pillar_weights,
                          floor=pillar_floor), dtype=float)
     funcs.append(callable_name(rule))
     pillar_w = dict(zip(pillars, pw.tolist()))
