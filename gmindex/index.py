@@ -133,7 +133,8 @@ class IndexResult:
         Examples
         --------
         >>> from gmindex.datasets import load_default_panel, load_default_spec
-        >>> res = build_index(load_default_panel(), load_default_spec(), hierarchy="pillar")
+        >>> res = build_index(load_default_panel(), load_default_spec(), hierarchy="pillar",
+        ...                   pillar_weighting="equal")
         >>> ew = res.effective_weights
         >>> totals = ew[ew["indicator"] == "(pillar total)"]
         >>> totals["effective_weight"].round(4).tolist()

@@ -196,8 +196,9 @@ def test_default_index_covers_30_provinces_2016_2020(default_result):
     assert abs(res.weights["weight"].sum() - 1) < 1e-12
 
 
-def test_default_entropy_weights_match_scikit_criteria(default_result):
+def test_default_entropy_weights_match_scikit_criteria(default_panel, default_spec):
     skc = pytest.importorskip("skcriteria.preprocessing.weighters")
+    default_result = build_index(default_panel, default_spec, hierarchy="flat")
     z = default_result.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
     z = z[default_result.weights["indicator"]].to_numpy()
     np.testing.assert_allclose(default_result.weights["weight"], skc.entropy_weights(z), atol=1e-10)
@@ -219,7 +220,7 @@ def test_provenance_records_hashes_and_options(default_result):
 
 
 def test_replay_changes_one_option(default_result):
-    eq = default_result.replay(weighting="equal")
+    eq = default_result.replay(weighting="equal", hierarchy="flat")
     assert eq.options["normalization"] == default_result.options["normalization"]
     np.testing.assert_allclose(eq.weights["weight"], 1 / len(eq.weights))
 
