@@ -31,10 +31,11 @@ import pandas as pd
 import gmindex
 from gmindex.derive import derive_indicators
 from gmindex.missing import MissingOutcome, apply_missing_rule
-from gmindex.normalize import Normalized, minmax
+from gmindex.normalize import Normalized
 from gmindex.options import HIERARCHIES, IndexOptions, resolve_options
 from gmindex.pipeline import (
     AGGREGATIONS,
+    NORMALIZATIONS,
     WEIGHTINGS,
     WeightStage,
     aggregate_stage,
@@ -517,7 +518,8 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
     if norm is None:
         norm = normalize_matrix(matrix, spec, opts)
     if log:
-        steps.append(Step("normalize", callable_name(minmax),
+        steps.append(Step("normalize", callable_name(lookup(NORMALIZATIONS, opts.normalization,
+                                                            "normalization")),
                           {"reference": opts.normalization, "clip": opts.clip,
                            "reference_years": list(opts.reference_years) if opts.reference_years else None},
                           _normalize_notes(norm, ids, years, opts)))
