@@ -486,8 +486,8 @@ def normalize_matrix(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions) -> No
 
 
 def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
-               norm: Normalized | None = None, log: bool = True,
-               years: np.ndarray | None = None) -> Stages:
+               norm: Normalized | None = None, weights: WeightStage | None = None,
+               log: bool = True, years: np.ndarray | None = None) -> Stages:
     """Normalise, weight and aggregate an indicator matrix (after the missing-data rule).
 
     The one sequence of stage calls shared by :func:`build_index` and the
@@ -502,6 +502,8 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
     opts : IndexOptions
     norm : Normalized, optional
         Reuse a normalisation computed with the same options (:func:`normalize_matrix`).
+    weights : WeightStage, optional
+        Reuse weights computed with the same options (aggregations share them).
     log : bool
         Write log notes (flagged weights); the robustness engine skips them.
     years : ndarray, optional
@@ -528,7 +530,7 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
         ref_rows = np.isin(years, opts.reference_years)
     pillar_of = spec.pillar_of()
     pillars = [p for p in spec.pillar_ids if any(pillar_of[i] == p for i in ids)]
-    ws = weight_stage(
+    ws = weights if weights is not None else weight_stage(
         norm.values, ids=ids, years=years, ref_rows=ref_rows, weighting=opts.weighting,
         shift=opts.shift, user=opts.weights, max_weight=opts.max_weight, hierarchy=opts.hierarchy,
         pillar_of=pillar_of, pillars=pillars, pillar_weighting=opts.pillar_weighting,
