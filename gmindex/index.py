@@ -1,9 +1,13 @@
 """Build the composite index: derive, resolve missing data, normalise, weight, aggregate.
 
-:func:`build_index` is the one entry point; every option is recorded in the
-result's log and provenance, so that a result can be replayed with one
-option changed (:meth:`IndexResult.replay`), which the robustness analysis
-builds on.
+:func:`build_index` is the one entry point.  It resolves its options once
+(:func:`gmindex.options.resolve_options`: caller, then the spec's ``[index]``,
+then the package defaults), derives the indicators, applies the missing-data
+rule and then runs :func:`run_stages` -- normalise, weight, aggregate, each
+stage chosen by name from the tables of :mod:`gmindex.pipeline`.  The
+robustness engine runs the same :func:`run_stages`.  Every option and its
+origin is recorded in the result's log and provenance, so that a result can
+be replayed with one option changed (:meth:`IndexResult.replay`).
 
 Examples
 --------
