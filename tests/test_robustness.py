@@ -388,3 +388,19 @@ def test_optional_indicators_and_alternatives_become_systems(base, panel, spec):
     # Shandong (37) has no electricity in 2020: drop_unit removes it from that system only.
     assert "37" in swapped.provenance["units_dropped"]
     assert res.orderings_by_system.query("varied == 'systems'")["n_draws"].eq(len(systems)).all()
+
+
+def test_a_method_added_to_a_table_can_be_drawn(base, monkeypatch):
+    from gmindex import pipeline
+
+    def geometric(z, w, *, groups=None):
+        return np.exp((np.log(z + 0.01) * w).sum(axis=1)) - 0.01
+
+    monkeypatch.setitem(pipeline.AGGREGATIONS, "geometric", geometric)
+    res = monte_carlo(base, draws=6, seed=0,
+                      choices=fixed(aggregation="geometric", weighting=["entropy", "perturbed_entropy"]))
+    ref = build_index(base.panel, base.spec, hierarchy="flat", aggregation="geometric")
+    entropy_draws = res.draws.index[res.draws["weighting"] == "entropy"]
+    for d in entropy_draws:
+        np.testing.assert_array_equal(res.scores[:, d], aligned(ref, res)["score"].to_numpy())
+    assert (res.draws["weighting"] == "perturbed_entropy").any()
