@@ -516,6 +516,18 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
     Returns
     -------
     Stages
+
+    Examples
+    --------
+    >>> from gmindex.options import resolve_options
+    >>> from gmindex.spec import Indicator, Spec
+    >>> spec = Spec(indicators=(Indicator("a", "p", "benefit", "x"), Indicator("b", "q", "cost", "y")))
+    >>> m = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [5.0, 1.0, 3.0]},
+    ...     index=pd.MultiIndex.from_tuples([("11", 2016), ("12", 2016), ("13", 2016)],
+    ...                                     names=["code", "year"]))
+    >>> st = run_stages(m, spec, resolve_options(spec, years=[2016], weighting="equal"))
+    >>> st.score, [s.func for s in st.steps]
+    (array([0.  , 0.75, 0.75]), ['gmindex.normalize.minmax', 'gmindex.weights.equal_weights', 'gmindex.pipeline.weighted_sum'])
     """
     ids = list(matrix.columns)
     if years is None:
