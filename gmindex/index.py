@@ -1,9 +1,13 @@
 """Build the composite index: derive, resolve missing data, normalise, weight, aggregate.
 
-:func:`build_index` is the one entry point; every option is recorded in the
-result's log and provenance, so that a result can be replayed with one
-option changed (:meth:`IndexResult.replay`), which the robustness analysis
-builds on.
+:func:`build_index` is the one entry point.  It resolves its options once
+(:func:`gmindex.options.resolve_options`: caller, then the spec's ``[index]``,
+then the package defaults), derives the indicators, applies the missing-data
+rule and then runs :func:`run_stages` -- normalise, weight, aggregate, each
+stage chosen by name from the tables of :mod:`gmindex.pipeline`.  The
+robustness engine runs the same :func:`run_stages`.  Every option and its
+origin is recorded in the result's log and provenance, so that a result can
+be replayed with one option changed (:meth:`IndexResult.replay`).
 
 Examples
 --------
@@ -31,10 +35,11 @@ import pandas as pd
 import gmindex
 from gmindex.derive import derive_indicators
 from gmindex.missing import MissingOutcome, apply_missing_rule
-from gmindex.normalize import Normalized, minmax
+from gmindex.normalize import Normalized
 from gmindex.options import HIERARCHIES, IndexOptions, resolve_options
 from gmindex.pipeline import (
     AGGREGATIONS,
+    NORMALIZATIONS,
     WEIGHTINGS,
     WeightStage,
     aggregate_stage,
@@ -133,7 +138,8 @@ class IndexResult:
         Examples
         --------
         >>> from gmindex.datasets import load_default_panel, load_default_spec
-        >>> res = build_index(load_default_panel(), load_default_spec(), hierarchy="pillar")
+        >>> res = build_index(load_default_panel(), load_default_spec(), hierarchy="pillar",
+        ...                   pillar_weighting="equal")
         >>> ew = res.effective_weights
         >>> totals = ew[ew["indicator"] == "(pillar total)"]
         >>> totals["effective_weight"].round(4).tolist()
@@ -484,8 +490,8 @@ def normalize_matrix(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions) -> No
 
 
 def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
-               norm: Normalized | None = None, log: bool = True,
-               years: np.ndarray | None = None) -> Stages:
+               norm: Normalized | None = None, weights: WeightStage | None = None,
+               log: bool = True, years: np.ndarray | None = None) -> Stages:
     """Normalise, weight and aggregate an indicator matrix (after the missing-data rule).
 
     The one sequence of stage calls shared by :func:`build_index` and the
@@ -500,6 +506,8 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
     opts : IndexOptions
     norm : Normalized, optional
         Reuse a normalisation computed with the same options (:func:`normalize_matrix`).
+    weights : WeightStage, optional
+        Reuse weights computed with the same options (aggregations share them).
     log : bool
         Write log notes (flagged weights); the robustness engine skips them.
     years : ndarray, optional
@@ -508,6 +516,18 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
     Returns
     -------
     Stages
+
+    Examples
+    --------
+    >>> from gmindex.options import resolve_options
+    >>> from gmindex.spec import Indicator, Spec
+    >>> spec = Spec(indicators=(Indicator("a", "p", "benefit", "x"), Indicator("b", "q", "cost", "y")))
+    >>> m = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [5.0, 1.0, 3.0]},
+    ...     index=pd.MultiIndex.from_tuples([("11", 2016), ("12", 2016), ("13", 2016)],
+    ...                                     names=["code", "year"]))
+    >>> st = run_stages(m, spec, resolve_options(spec, years=[2016], weighting="equal"))
+    >>> st.score, [s.func for s in st.steps]
+    (array([0.  , 0.75, 0.75]), ['gmindex.normalize.minmax', 'gmindex.weights.equal_weights', 'gmindex.pipeline.weighted_sum'])
     """
     ids = list(matrix.columns)
     if years is None:
@@ -516,7 +536,8 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
     if norm is None:
         norm = normalize_matrix(matrix, spec, opts)
     if log:
-        steps.append(Step("normalize", callable_name(minmax),
+        steps.append(Step("normalize", callable_name(lookup(NORMALIZATIONS, opts.normalization,
+                                                            "normalization")),
                           {"reference": opts.normalization, "clip": opts.clip,
                            "reference_years": list(opts.reference_years) if opts.reference_years else None},
                           _normalize_notes(norm, ids, years, opts)))
@@ -525,7 +546,7 @@ def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
         ref_rows = np.isin(years, opts.reference_years)
     pillar_of = spec.pillar_of()
     pillars = [p for p in spec.pillar_ids if any(pillar_of[i] == p for i in ids)]
-    ws = weight_stage(
+    ws = weights if weights is not None else weight_stage(
         norm.values, ids=ids, years=years, ref_rows=ref_rows, weighting=opts.weighting,
         shift=opts.shift, user=opts.weights, max_weight=opts.max_weight, hierarchy=opts.hierarchy,
         pillar_of=pillar_of, pillars=pillars, pillar_weighting=opts.pillar_weighting,

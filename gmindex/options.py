@@ -104,7 +104,12 @@ class IndexOptions:
 def _check(o: IndexOptions) -> None:
     for key, table in _TABLES.items():
         lookup(table, getattr(o, key), key)
-    said = lambda key: o.sources.get(key) == "caller"  # noqa: E731
+
+    def said(key: str) -> bool:
+        # Inconsistent options are errors only when the caller gave them: a spec may set
+        # pillar options that a caller's hierarchy="flat" then leaves unused.
+        return o.sources.get(key) == "caller"
+
     problems = []
     if o.weighting == "user" and not o.weights:
         problems.append("weighting='user' needs weights={indicator: weight, ...} "

@@ -12,6 +12,11 @@
 
 Adding a method is one table entry.  Signatures:
 
+``NORMALIZATIONS[name] = func``
+    ``func(values, *, directions, years, goalposts, clip) -> Normalized``:
+    raw values ``(n_obs, m)``, ``"benefit"``/``"cost"`` per column, the year
+    of each row, fixed bounds ``(2, m)`` or None; returns benefit-oriented
+    values with the bounds used (:class:`~gmindex.normalize.Normalized`).
 ``WEIGHTINGS[name] = Weighting(func, per_year=False)``
     ``func(z, *, labels, shift, user) -> ndarray | EntropyWeights``: ``z`` is
     the normalised benefit-oriented matrix of the reference set
@@ -99,12 +104,27 @@ def callable_name(func: Callable) -> str:
 
 # --------------------------------------------------------------------------- normalisation
 
-NORMALIZATIONS: dict[str, str] = {
-    "pooled": "pooled",
-    "per_year": "per_year",
-    "fixed": "fixed",
+def _pooled(values, *, directions, years=None, goalposts=None, clip=True) -> Normalized:
+    return minmax(values, directions=directions, reference="pooled")
+
+
+def _per_year(values, *, directions, years=None, goalposts=None, clip=True) -> Normalized:
+    return minmax(values, directions=directions, reference="per_year", groups=years)
+
+
+def _fixed(values, *, directions, years=None, goalposts=None, clip=True) -> Normalized:
+    return minmax(values, directions=directions, reference="fixed", goalposts=goalposts, clip=clip)
+
+
+# The log names the function doing the work, not the adapter (callable_name unwraps).
+_pooled.__wrapped__ = _per_year.__wrapped__ = _fixed.__wrapped__ = minmax
+
+NORMALIZATIONS: dict[str, Callable[..., Normalized]] = {
+    "pooled": _pooled,
+    "per_year": _per_year,
+    "fixed": _fixed,
 }
-"""Normalisation name -> reference set of :func:`gmindex.normalize.minmax`."""
+"""Normalisation name -> ``func(values, *, directions, years, goalposts, clip)``."""
 
 
 def normalize_stage(
@@ -116,7 +136,7 @@ def normalize_stage(
     goalposts: np.ndarray | None = None,
     clip: bool = True,
 ) -> Normalized:
-    """Min-max normalise with the named reference set.
+    """Normalise with the named method of :data:`NORMALIZATIONS`.
 
     Parameters
     ----------
@@ -141,9 +161,8 @@ def normalize_stage(
     ...                 normalization="pooled", years=np.array([2016, 2016])).values.ravel()
     array([1., 0.])
     """
-    reference = lookup(NORMALIZATIONS, normalization, "normalization")
-    return minmax(values, directions=directions, reference=reference, groups=years,
-                  goalposts=goalposts, clip=clip)
+    func = lookup(NORMALIZATIONS, normalization, "normalization")
+    return func(values, directions=directions, years=years, goalposts=goalposts, clip=clip)
 
 
 def resolve_goalposts(
@@ -442,7 +461,10 @@ def weight_stage(
     """
     ids = list(ids)
     method = lookup(WEIGHTINGS, weighting, "weighting")
-    zr = z if ref_rows is None else z[np.asarray(ref_rows)]
+    ref = np.ones(len(z), dtype=bool) if ref_rows is None else np.asarray(ref_rows)
+    # Always a boolean-indexed (C-ordered) copy: column sums then round the same way whether
+    # or not some rows are left out, so fixed goalposts reproduce a pooled build bit for bit.
+    zr = z[ref]
     funcs = [callable_name(method.func)]
     notes: list[str] = []
     if hierarchy == "flat":
@@ -494,7 +516,7 @@ def weight_stage(
             w, entropy[cols], divergence[cols] = _weights_of(method, block, labels, shift, user)
         within[cols] = w
         sub[:, k] = z[:, cols] @ w
-    pw = np.asarray(rule(sub if ref_rows is None else sub[np.asarray(ref_rows)], labels=list(pillars), shift=shift, fixed=pillar_weights,
+    pw = np.asarray(rule(sub[ref], labels=list(pillars), shift=shift, fixed=pillar_weights,
                          floor=pillar_floor), dtype=float)
     funcs.append(callable_name(rule))
     pillar_w = dict(zip(pillars, pw.tolist()))

@@ -455,6 +455,12 @@ def _check_references(path, spec: Spec) -> None:
                 f"{path}: {name} replaces {alt.replaces!r}, which is {what}; "
                 f"indicators: {sorted(ids)}"
             )
+        target = spec.indicator(alt.replaces)
+        if alt.pillar != target.pillar:
+            raise SpecError(
+                f"{path}: {name} is in pillar {alt.pillar!r} but replaces {alt.replaces!r} of pillar "
+                f"{target.pillar!r}; an alternative measures the same concept, in the same pillar"
+            )
         if alt.direction not in DIRECTIONS:
             raise SpecError(f"{path}: {name} has direction {alt.direction!r}; use one of {DIRECTIONS}")
 

@@ -42,7 +42,9 @@ def spec():
 
 @pytest.fixture(scope="module")
 def base(panel, spec):
-    return build_index(panel, spec)
+    # Flat pooled entropy, whatever the default spec's [index] method says: the hand checks
+    # below (equal weights = column means, entropy weights) are of the flat index.
+    return build_index(panel, spec, hierarchy="flat")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +94,7 @@ def test_baseline_choices_reproduce_build_index_exactly(base):
 @pytest.mark.parametrize("hierarchy", ["flat", "pillar"])
 def test_engine_equals_build_index_for_every_configuration(panel, spec, hierarchy):
     """The engine runs the stage functions of build_index: each configuration, bit for bit."""
-    extra = ({} if hierarchy == "flat" else
+    extra = ({"hierarchy": "flat"} if hierarchy == "flat" else
              {"hierarchy": "pillar", "pillar_weighting": "entropy_floor", "pillar_floor": 0.1})
     weightings = ["entropy", "equal", "critic"] + (["entropy_per_year"] if hierarchy == "flat" else [])
     with warnings.catch_warnings():
@@ -123,7 +125,7 @@ def test_leave_one_indicator_out_drops_it(base, panel, spec):
     expected = z.drop(columns=drop).mean(axis=1).reindex(pd.MultiIndex.from_frame(res.keys))
     np.testing.assert_allclose(res.scores[:, 0], expected.to_numpy(), rtol=1e-12)
     # And the same as rebuilding with the indicator removed from the spec.
-    ref = build_index(panel, spec.without(drop), weighting="equal")
+    ref = build_index(panel, spec.without(drop), weighting="equal", hierarchy="flat")
     np.testing.assert_array_equal(res.ranks[:, 0], aligned(ref, res)["rank"].to_numpy())
 
 
@@ -131,7 +133,7 @@ def test_leave_one_pillar_out_drops_all_its_indicators(base, panel, spec):
     res = monte_carlo(base, draws=2, seed=0, choices=fixed(leave_out="pillar:innovation"))
     innovation = [i.id for i in spec.indicators if i.pillar == "innovation"]
     assert len(innovation) == 3
-    ref = build_index(panel, spec.without(*innovation))
+    ref = build_index(panel, spec.without(*innovation), hierarchy="flat")
     np.testing.assert_array_equal(res.scores[:, 0], aligned(ref, res)["score"].to_numpy())
 
 
@@ -349,7 +351,7 @@ def test_systems_design_equals_build_index_per_system(base, panel, spec):
     order = ("east", "central", "west", "northeast")
     holds = []
     for system in indicator_systems(spec).values():
-        means = build_index(panel, system).to_frame().groupby(["year", "region4"])["score"].mean()
+        means = build_index(panel, system, hierarchy="flat").to_frame().groupby(["year", "region4"])["score"].mean()
         holds.append(ordering_holds(means.unstack()[list(order)].to_numpy()[None], order))
     got = res.orderings_by_system.query("varied == 'systems'")
     for t, year in enumerate(spec.years):
@@ -382,9 +384,25 @@ def test_optional_indicators_and_alternatives_become_systems(base, panel, spec):
     assert "electricity_intensity" in systems["alternative:electricity_intensity"].indicator_ids
     assert "energy_intensity" not in systems["alternative:electricity_intensity"].indicator_ids
     assert not optional & set(systems["without_optional:all"].indicator_ids)
-    res = monte_carlo(build_index(panel, spec2), draws=50, seed=3, systems=True)
+    res = monte_carlo(build_index(panel, spec2, hierarchy="flat"), draws=50, seed=3, systems=True)
     assert set(res.systems) == set(systems)
     swapped = build_index(panel, systems["alternative:electricity_intensity"])
     # Shandong (37) has no electricity in 2020: drop_unit removes it from that system only.
     assert "37" in swapped.provenance["units_dropped"]
     assert res.orderings_by_system.query("varied == 'systems'")["n_draws"].eq(len(systems)).all()
+
+
+def test_a_method_added_to_a_table_can_be_drawn(base, monkeypatch):
+    from gmindex import pipeline
+
+    def geometric(z, w, *, groups=None):
+        return np.exp((np.log(z + 0.01) * w).sum(axis=1)) - 0.01
+
+    monkeypatch.setitem(pipeline.AGGREGATIONS, "geometric", geometric)
+    res = monte_carlo(base, draws=6, seed=0,
+                      choices=fixed(aggregation="geometric", weighting=["entropy", "perturbed_entropy"]))
+    ref = build_index(base.panel, base.spec, hierarchy="flat", aggregation="geometric")
+    entropy_draws = res.draws.index[res.draws["weighting"] == "entropy"]
+    for d in entropy_draws:
+        np.testing.assert_array_equal(res.scores[:, d], aligned(ref, res)["score"].to_numpy())
+    assert (res.draws["weighting"] == "perturbed_entropy").any()

@@ -31,6 +31,8 @@ EXPECTED = {
                                   r"which is not an \[\[indicator\]\]",
     "alternative_chain": r": \[\[alternative\]\] #2 'co2_intensity_alt' replaces 'co2_intensity', which is "
                          r"another \[\[alternative\]\]; alternatives replace indicators only",
+    "alternative_other_pillar": r": \[\[alternative\]\] #1 'co2_intensity' is in pillar 'energy' but replaces "
+                                r"'rd_intensity' of pillar 'innovation'",
     "pillar_weights_sum": r": \[\[pillar\]\] weights sum to 0.9, not 1 \(tolerance 1e-9\); nothing is "
                           r"rescaled silently",
     "pillar_weight_missing": r": \[\[pillar\]\] \['innovation'\] have no 'weight'",

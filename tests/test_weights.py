@@ -180,3 +180,42 @@ def test_property_adding_constant_column_keeps_other_weights(z, c):
         more = entropy_weights(np.column_stack([z, np.full(len(z), c)])).weights
     np.testing.assert_allclose(more[:-1], base, atol=1e-12)
     assert more[-1] == 0
+
+
+# --- pillar weights with a floor (gmindex.pipeline) --------------------------------
+
+weight_vectors = arrays(np.float64, st.integers(2, 8),
+                        elements=st.floats(0, 1, allow_nan=False, width=64)).filter(lambda w: w.sum() > 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(weight_vectors, st.floats(0.01, 1.0))
+def test_property_floor_keeps_sum_floor_and_proportions(w, share):
+    from gmindex.pipeline import _floor
+
+    w = w / w.sum()
+    floor = share / len(w)
+    out = _floor(w, floor)
+    assert abs(out.sum() - 1) < 1e-12
+    assert (out >= floor - 1e-12).all()
+    raised = np.isclose(out, floor, rtol=0, atol=1e-12)
+    free = ~raised
+    # Weights above the floor keep their proportions to each other.
+    if free.sum() >= 2:
+        np.testing.assert_allclose(out[free] / out[free].sum(), w[free] / w[free].sum(), rtol=1e-9)
+    # Nothing below the floor: nothing changes.
+    if (w >= floor).all():
+        np.testing.assert_allclose(out, w, rtol=1e-12)
+
+
+def test_entropy_floor_against_hand_computed_rescaling():
+    from gmindex.pipeline import entropy_floor_weights
+
+    z = np.array([[0.0, 0.2, 0.50], [0.5, 0.4, 0.51], [1.0, 0.9, 0.52], [0.1, 0.0, 0.49]])
+    e = entropy_weights(z).weights
+    assert e[2] < 0.05
+    got = entropy_floor_weights(z, floor=0.2)
+    expect = np.array([e[0] * 0.8 / (e[0] + e[1]), e[1] * 0.8 / (e[0] + e[1]), 0.2])
+    np.testing.assert_allclose(got, expect, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"pillar_floor must be in \(0, 1/3\]"):
+        entropy_floor_weights(z, floor=0.4)

@@ -79,6 +79,7 @@ from gmindex.robustness.choices import (
     baseline_choices,
     default_choices,
 )
+# The private names are shared with gmindex.sensitivity (the Sobol design reuses the engine).
 from gmindex.robustness.engine import (
     _Engine,
     _evaluate,

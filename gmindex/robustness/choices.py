@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gmindex.index import IndexResult
-from gmindex.pipeline import WEIGHTINGS
+from gmindex.pipeline import AGGREGATIONS, NORMALIZATIONS, WEIGHTINGS
 
 FACTORS = ("normalization", "weighting", "aggregation", "shift", "leave_out", "missing")
 NORMALIZATION_CHOICES = ("pooled", "per_year", "fixed")
@@ -138,10 +138,12 @@ def _resolve_choices(choices, spec, *, hierarchy: str = "flat") -> _Space:
             else:
                 space[k] = _uniform(list(v))
     indicators, pillars = set(spec.indicator_ids), set(spec.pillar_ids)
+    # Any method of the stage tables may be drawn (a method added there needs no change here);
+    # user weights are not a method choice (they need weights for every draw's indicators).
     allowed = {
-        "normalization": NORMALIZATION_CHOICES,
-        "weighting": WEIGHTING_CHOICES,
-        "aggregation": AGGREGATION_CHOICES,
+        "normalization": tuple(NORMALIZATIONS),
+        "weighting": tuple(w for w in WEIGHTINGS if w != "user") + ("perturbed_entropy",),
+        "aggregation": tuple(AGGREGATIONS),
         "missing": MISSING_CHOICES,
     }
     values, probs = {}, {}

@@ -71,6 +71,7 @@ class _Engine:
         self._raw = {DEFAULT_SYSTEM: self.raw}
         self._data: dict = {}
         self._norm: dict = {}
+        self._weights: dict = {}
 
     def note(self, text: str) -> None:
         self.notes.setdefault(text, None)
@@ -197,9 +198,12 @@ class _Engine:
         norm = self.normalized(system, config["normalization"], config["leave_out"],
                                config["missing"], opts)
         where = f"normalization={config['normalization']}, weighting={config['weighting']}"
+        wkey = (system, config["normalization"], config["leave_out"], config["missing"],
+                opts.weighting, opts.shift)
         with self._constant_notes(where):
-            stages = run_stages(data.matrix, self.systems[system], opts, norm=norm, log=False,
-                                years=data.years)
+            stages = run_stages(data.matrix, self.systems[system], opts, norm=norm,
+                                weights=self._weights.get(wkey), log=False, years=data.years)
+        self._weights[wkey] = stages.weights
         for text in stages.weights.notes:
             if "constant" in text:
                 self.note(f"system {system}, {where}: {text}")

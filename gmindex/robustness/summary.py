@@ -348,6 +348,12 @@ class RobustnessResult:
         for row in wide.itertuples():
             lines.append(f"widest 90% rank interval: {row.name} {row.year} {int(row.q05)}-{int(row.q95)}"
                          f" (baseline {row.baseline_rank})")
+        obs = self.orderings_by_system
+        if len(obs):
+            last = int(obs["year"].max())
+            for name, part in obs[obs["year"] == last].groupby("ordering", sort=False):
+                shares = ", ".join(f"{r.varied} {r.share:.1%}" for r in part.itertuples())
+                lines.append(f"{last} {name} (region4), share of draws: {shares}")
         return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
 

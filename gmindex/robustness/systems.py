@@ -29,7 +29,7 @@ import pandas as pd
 
 from gmindex.spec import Spec
 
-__all__ = ["ORDERINGS", "indicator_systems", "ordering_shares"]
+__all__ = ["ORDERINGS", "indicator_systems", "ordering_holds", "ordering_shares"]
 
 ORDERINGS = ("east > central", "central > west", "east > west", "northeast last")
 _SCHEME = "region4"
@@ -124,6 +124,14 @@ def ordering_shares(designs: Mapping[str, tuple[np.ndarray, list[int]]], order) 
     DataFrame
         ``year, ordering, varied, share, n_draws`` (draws in which every
         region has a mean that year).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = np.array([[[0.6, 0.5, 0.4, 0.3]], [[0.5, 0.6, 0.4, 0.45]]])
+    >>> t = ordering_shares({"methods": (m, [2020])}, ("east", "central", "west", "northeast"))
+    >>> t[["ordering", "share", "n_draws"]].to_numpy().tolist()
+    [['east > central', 0.5, 2], ['central > west', 1.0, 2], ['east > west', 1.0, 2], ['northeast last', 0.5, 2]]
     """
     rows = []
     for varied, (means, years) in designs.items():
