@@ -196,9 +196,8 @@ def test_default_index_covers_30_provinces_2016_2020(default_result):
     assert abs(res.weights["weight"].sum() - 1) < 1e-12
 
 
-def test_default_entropy_weights_match_scikit_criteria(default_panel, default_spec):
+def test_default_entropy_weights_match_scikit_criteria(default_result):
     skc = pytest.importorskip("skcriteria.preprocessing.weighters")
-    default_result = build_index(default_panel, default_spec, hierarchy="flat")
     z = default_result.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
     w = default_result.weights
     # the default design: entropy within each pillar (checked pillar by pillar), equal pillars
@@ -231,11 +230,13 @@ def test_provenance_records_hashes_and_options(default_result):
 
 
 def test_replay_changes_one_option(default_result):
-    eq = default_result.replay(weighting="equal", hierarchy="flat")
+    eq = default_result.replay(weighting="equal")
     assert eq.options["normalization"] == default_result.options["normalization"]
     # equal within pillars and equal pillars: 1 / (6 pillars x indicators in the pillar)
     size = eq.weights.groupby("pillar")["indicator"].transform("count")
     np.testing.assert_allclose(eq.weights["weight"], 1 / (6 * size))
+    flat_eq = default_result.replay(weighting="equal", hierarchy="flat")
+    np.testing.assert_allclose(flat_eq.weights["weight"], 1 / len(flat_eq.weights))
 
 
 # --- hierarchical weighting, options and the stage tables ------------------------
