@@ -33,6 +33,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -154,8 +156,10 @@ def spatial_beta_convergence(scores: pd.DataFrame, *, value: str = "score",
         dummies = dummies.loc[:, dummies.sum() > 0]
         designs.append((f"regions ({scheme})", np.hstack([x0, dummies.to_numpy()]),
                         ["ln_y0", *[f"region_{c}" for c in dummies.columns]]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # spreg's optimiser warnings; results checked below
+    # spreg's ML estimators print their names and its optimiser warns; keep both
+    # out of notebooks and the CLI (the estimates are in the table).
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
         for controls, x, names in designs:
             slx = [True] + [False] * (len(names) - 1)
             rows.append(_row("cross_section", controls, "ols", spreg.OLS(g, x, name_x=names),
