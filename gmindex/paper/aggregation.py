@@ -51,8 +51,11 @@ def _check(z, w) -> tuple[np.ndarray, np.ndarray]:
     return z, w
 
 
-def geometric_mean(z, weights) -> np.ndarray:
+def geometric_mean(z, weights, *, groups=None) -> np.ndarray:
     """Weighted geometric mean of normalised scores (z ≥ 0).
+
+    ``groups`` is accepted for the aggregation-table signature and ignored
+    (the geometric mean of a row does not depend on the other rows).
 
     Examples
     --------
@@ -120,7 +123,7 @@ def grey_relational_coefficients(v: np.ndarray, reference: np.ndarray, *, rho: f
     return (lo + rho * hi) / (delta + rho * hi)
 
 
-def grey_topsis(z, weights, *, alpha: float = 0.5, rho: float = 0.5) -> np.ndarray:
+def grey_topsis(z, weights, *, groups=None, alpha: float = 0.5, rho: float = 0.5) -> np.ndarray:
     """Grey relational TOPSIS closeness (see the module notes).
 
     Parameters
@@ -132,6 +135,8 @@ def grey_topsis(z, weights, *, alpha: float = 0.5, rho: float = 0.5) -> np.ndarr
         Weight of the distance part (1 − alpha: grey relational part).
     rho : float
         Resolution coefficient of the grey relational coefficients.
+    groups : array-like, shape (n,), optional
+        Take ideals, anti-ideals and maxima within each group (e.g. year).
 
     Examples
     --------
@@ -142,6 +147,13 @@ def grey_topsis(z, weights, *, alpha: float = 0.5, rho: float = 0.5) -> np.ndarr
     z, w = _check(z, weights)
     if not 0 <= alpha <= 1:
         raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+    if groups is not None:
+        groups = np.asarray(groups)
+        out = np.empty(len(z))
+        for g in np.unique(groups):
+            rows = groups == g
+            out[rows] = grey_topsis(z[rows], w, alpha=alpha, rho=rho)
+        return out
     v = z * w
     best, worst = v.max(axis=0), v.min(axis=0)
     d_plus = np.sqrt(((v - best) ** 2).sum(axis=1))
