@@ -1,0 +1,59 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from gmindex.disparity.dagum import dagum_by_year
+from gmindex.paper import figures as F
+from gmindex.paper.tables import dagum_table
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_dagum_lines_draw_the_table(default_result):
+    t = dagum_table(dagum_by_year(default_result.scores, scheme="region4"))
+    for kind, n in (("within", 4), ("between", 6), ("shares", 3)):
+        fig, ax = plt.subplots()
+        assert F.dagum_lines(t, kind=kind, ax=ax) is ax
+        assert len(ax.lines) == n
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), t["G_w_pct"])
+    with pytest.raises(ValueError):
+        F.dagum_lines(t, kind="pairs")
+
+
+def test_kde_surface_warns_small_region(default_result):
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    F.kde_surface(default_result.scores, region="northeast", ax=ax, lang="zh")
+    gids = [t.get_gid() for t in ax.texts]
+    assert "small-group-note" in gids and "kde-note" in gids
+    ax2 = plt.figure().add_subplot(projection="3d")
+    F.kde_surface(default_result.scores, ax=ax2)
+    assert "small-group-note" not in [t.get_gid() for t in ax2.texts]
+    assert "scott" in ax2.texts[0].get_text()
+
+
+def test_moran_radar_obstacle(default_result):
+    from gmindex.paper.obstacle import obstacles
+    from gmindex.spatial import morans_i_by_year
+
+    m = morans_i_by_year(default_result.scores, permutations=99)
+    fig, ax = plt.subplots()
+    F.moran_by_year(m, ax=ax)
+    assert "99" in ax.texts[-1].get_text()
+    ps = default_result.pillar_scores.copy()
+    ps["region"] = ps["code"].map(default_result.registry.regions("region4"))
+    vals = ps[ps["year"] == 2020].pivot_table(index="region", columns="pillar", values="score")
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    F.radar(vals, ax=ax, spec=default_result.spec)
+    assert len(ax.lines) == len(vals)
+    nat = obstacles(default_result).national(year=2020)
+    fig, ax = plt.subplots()
+    F.obstacle_bars(nat, ax=ax, spec=default_result.spec)
+    assert len(ax.patches) == len(nat)
