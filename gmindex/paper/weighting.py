@@ -59,15 +59,18 @@ def _matrix(x, name: str) -> np.ndarray:
     return x
 
 
-def _positive(raw, directions) -> tuple[np.ndarray, np.ndarray]:
+def _positive(raw, directions, *, zeros: bool = False) -> tuple[np.ndarray, np.ndarray]:
     x = _matrix(raw, "raw")
     d = np.asarray(directions)
     if d.shape != (x.shape[1],) or not set(d.tolist()) <= {"benefit", "cost"}:
         raise ValueError(f"directions must be {x.shape[1]} of 'benefit'/'cost'; got {list(d)}")
-    if (x <= 0).any():
-        cols = sorted(set(np.where(x <= 0)[1].tolist()))
-        raise ValueError(f"indicator column(s) {cols} have values <= 0; CV and MEREC need "
-                         "positive ratio-scale raw values (not min-max scores)")
+    bad = (x < 0) if zeros else (x <= 0)
+    if bad.any() or (zeros and (x.mean(axis=0) <= 0).any()):
+        cols = sorted(set(np.where(bad)[1].tolist()) | set(np.where(x.mean(axis=0) <= 0)[0].tolist()))
+        need = "non-negative values with a positive mean" if zeros else "positive values (logs)"
+        raise ValueError(f"indicator column(s) {cols} break the rule: "
+                         f"{'CV' if zeros else 'MEREC'} needs {need} on the raw ratio scale "
+                         "(not min-max scores)")
     return x, d
 
 
@@ -104,14 +107,15 @@ def cv_weights(raw, directions) -> np.ndarray:
     """Coefficient of variation weights w_j = CV_j / Σ CV_j on positive raw values.
 
     CV_j = s_j / x̄_j (sample s.d.); the direction does not change a CV but is
-    checked so the signature matches :func:`merec_weights`.
+    checked so the signature matches :func:`merec_weights`.  True zeros (a
+    count of 0) are allowed; negative values and a zero mean are not.
 
     Examples
     --------
     >>> cv_weights(np.array([[1.0, 10.0], [3.0, 10.0]]), ["benefit", "cost"]).tolist()
     [1.0, 0.0]
     """
-    x, _ = _positive(raw, directions)
+    x, _ = _positive(raw, directions, zeros=True)
     return _normalise(x.std(axis=0, ddof=1) / x.mean(axis=0))
 
 

@@ -24,7 +24,7 @@ def test_against_pymcdm_on_default_data(default_result):
 
     raw, d = _raw(default_result)
     z = _z(default_result)
-    with pytest.raises(ValueError, match="<= 0"):  # green factories: true zeros in 2016
+    with pytest.raises(ValueError, match="MEREC needs positive"):  # green factories: true zeros in 2016
         W.merec_weights(raw, d)
     keep = (raw > 0).all(axis=0)
     assert 1 <= (~keep).sum() <= 2
@@ -44,10 +44,13 @@ def test_cv_hand_case():
 
 def test_raw_methods_refuse_min_max_scores():
     z = np.array([[0.0, 1.0], [1.0, 0.5]])
-    with pytest.raises(ValueError, match="positive"):
-        W.cv_weights(z, ["benefit", "benefit"])
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="MEREC needs positive"):
         W.merec_weights(z, ["benefit", "cost"])
+    with pytest.raises(ValueError, match="CV needs non-negative"):
+        W.cv_weights(np.array([[-1.0, 1.0], [1.0, 0.5]]), ["benefit", "benefit"])
+    with pytest.raises(ValueError, match="CV needs"):
+        W.cv_weights(np.array([[0.0, 1.0], [0.0, 0.5]]), ["benefit", "benefit"])
+    assert W.cv_weights(z, ["benefit", "benefit"]).sum() == pytest.approx(1.0)
 
 
 @settings(max_examples=40, deadline=None)
