@@ -148,17 +148,20 @@ def kde_surface(scores: pd.DataFrame, *, region: str | None = None, scheme: str 
     colour = region_colors(regions=[region])[region] if region else "#4D4D4D"
     ax.plot_surface(X, Y, wide.to_numpy(float), color=colour, alpha=0.75, linewidth=0.2,
                     edgecolor="#333333", rstride=1, cstride=4, shade=True)
-    ax.set_xlabel(text("score", lang))
-    ax.set_ylabel(text("year", lang))
-    ax.set_zlabel(text("density", lang))
-    ax.set_yticks(wide.index.to_numpy())
+    ax.set_xlabel(text("score", lang), labelpad=-4)
+    ax.set_ylabel(text("year", lang), labelpad=-2)
+    ax.set_zlabel(text("density", lang), labelpad=-4)
+    ys = wide.index.to_numpy()
+    ax.set_yticks(ys[:: max(1, len(ys) // 3)])
+    ax.tick_params(pad=-2, labelsize="small")
+    ax.view_init(elev=28, azim=-58)
     n = int(s["code"].nunique())
     name = region_name(region, lang) if region else _w("national", lang)
-    ax.text2D(0.0, 1.0, f"{name}, {text('n_units', lang, n=n)}; "
+    ax.text2D(0.0, 1.0, f"{name}, {text('n_units', lang, n=n)}\n"
               f"{_w('bw', lang, rule=bw_method)}", transform=ax.transAxes, fontsize="small",
               va="top", gid="kde-note")
     if n < min_n:
-        ax.text2D(0.0, 0.92, text("small_group", lang, groups=name, min_n=min_n),
+        ax.text2D(0.0, 0.86, text("small_group", lang, groups=name, min_n=min_n),
                   transform=ax.transAxes, fontsize="small", va="top", color="#B00000",
                   gid="small-group-note")
     return ax
@@ -262,7 +265,7 @@ def centre_trajectory(centres: pd.DataFrame, *, ax, ellipses: bool = True,
 
     t = centres.sort_values("year")
     ax.plot(t["x"], t["y"], color=color, lw=0.9, marker="o", ms=2.5, zorder=5, gid="trajectory")
-    for row in (t.iloc[0], t.iloc[-1]):
+    for style, row in (("--", t.iloc[0]), ("-", t.iloc[-1])):
         ax.annotate(str(int(row["year"])), (row["x"], row["y"]), textcoords="offset points",
                     xytext=(4, 4), fontsize="x-small", color=color, zorder=6)
         if ellipses:
@@ -271,5 +274,5 @@ def centre_trajectory(centres: pd.DataFrame, *, ax, ellipses: bool = True,
             ax.add_patch(Ellipse((row["x"], row["y"]), 2000 * row["sigma_major_km"],
                                  2000 * row["sigma_minor_km"], angle=90 - row["azimuth_deg"],
                                  fill=False, ec=color, lw=0.7,
-                                 ls="-" if row is t.iloc[-1] else "--", zorder=5))
+                                 ls=style, zorder=5, gid=f"ellipse-{int(row['year'])}"))
     return ax

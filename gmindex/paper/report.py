@@ -309,13 +309,13 @@ def paper_figures(result, paper: PaperResult, outdir: str | Path, *,
                                  lang=lang)
             plt.close(fig)
         with style_context(lang, "double"):
-            groups = [None, *reg.region_order(scheme)]
-            fig, axes = new_figure("double", lang=lang, nrows=1, ncols=len(groups), aspect=0.3,
-                                   subplot_kw={"projection": "3d"})
-            for ax, g in zip(np.ravel(axes), groups):
+            for g in [None, *reg.region_order(scheme)]:
+                fig, ax = new_figure("single", lang=lang, aspect=0.85,
+                                     subplot_kw={"projection": "3d"})
                 F.kde_surface(scores, region=g, scheme=scheme, registry=reg, ax=ax, lang=lang)
-            paths += save_figure(fig, outdir / "fig_paper_kde3d", formats=formats, lang=lang)
-            plt.close(fig)
+                paths += save_figure(fig, outdir / f"fig_paper_kde3d_{g or 'national'}",
+                                     formats=formats, lang=lang)
+                plt.close(fig)
             fig, axes = new_figure("double", lang=lang, ncols=2, aspect=0.45)
             for ax, y in zip(axes, sorted(lisas)):
                 maps.lisa_map(lisas[y], ax=ax, lang=lang)

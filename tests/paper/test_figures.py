@@ -57,3 +57,17 @@ def test_moran_radar_obstacle(default_result):
     fig, ax = plt.subplots()
     F.obstacle_bars(nat, ax=ax, spec=default_result.spec)
     assert len(ax.patches) == len(nat)
+
+
+def test_centre_trajectory_on_map(default_result):
+    from gmindex import maps
+    from gmindex.paper.centrography import gravity_centres
+
+    cg = gravity_centres(default_result.scores).table
+    fig, ax = plt.subplots()
+    maps.choropleth(default_result.scores.query("year == 2020"), "score", ax=ax)
+    F.centre_trajectory(cg, ax=ax)
+    line = [l for l in ax.lines if l.get_gid() == "trajectory"][0]
+    np.testing.assert_allclose(line.get_xdata(), cg["x"])
+    styles = {p.get_gid(): p.get_linestyle() for p in ax.patches if str(p.get_gid()).startswith("ellipse")}
+    assert styles == {"ellipse-2016": "--", "ellipse-2020": "-"}
