@@ -43,3 +43,15 @@ def test_default_index(default_result):
     top = top_obstacles(res, year=2020, k=3)
     assert len(top) == default_result.scores["code"].nunique()
     assert (top["degree_1"] >= top["degree_2"]).all()
+
+
+def test_hierarchical_build_uses_effective_weights(default_panel, default_spec):
+    from gmindex.index import build_index
+
+    res = build_index(default_panel, default_spec, hierarchy="pillar")
+    obs = obstacles(res)
+    w = res.weights.set_index("indicator")
+    eff = w["weight_within_pillar"] * w["pillar_weight"]
+    got = obs.indicators.drop_duplicates("indicator").set_index("indicator")["weight"]
+    np.testing.assert_allclose(got.reindex(eff.index), eff)
+    np.testing.assert_allclose(obs.pillars.groupby(["code", "year"])["obstacle"].sum(), 1.0)
