@@ -59,7 +59,7 @@ def _weights_compare(result) -> tuple[pd.DataFrame, list[str]]:
     for name, (fn, kind) in OBJECTIVE_WEIGHTS.items():
         try:
             out[name] = fn(z.to_numpy(), labels=list(z.columns)) if kind == "z" else \
-                fn(raw.to_numpy(), directions)
+                fn(raw.to_numpy(), directions, labels=list(z.columns))
         except ValueError as err:  # e.g. MEREC on a series with true zeros
             out[name] = np.nan
             notes.append(f"{name} weights not computed: {err}")

@@ -34,7 +34,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["AHPResult", "COMBINE_RULES", "OBJECTIVE_WEIGHTS", "SAATY_RI", "ahp_weights",
+__all__ = ["AHPResult", "COMBINE_RULES", "OBJECTIVE_WEIGHTS", "PIPELINE_WEIGHTINGS", "SAATY_RI", "ahp_weights",
            "combine_weights", "cv_weights", "gini_weights", "merec_weights", "std_weights"]
 
 #: Saaty's random consistency index RI by matrix size n (1 … 10).
@@ -59,7 +59,7 @@ def _matrix(x, name: str) -> np.ndarray:
     return x
 
 
-def _positive(raw, directions, *, zeros: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _positive(raw, directions, *, zeros: bool = False, labels=None) -> tuple[np.ndarray, np.ndarray]:
     x = _matrix(raw, "raw")
     d = np.asarray(directions)
     if d.shape != (x.shape[1],) or not set(d.tolist()) <= {"benefit", "cost"}:
@@ -67,6 +67,8 @@ def _positive(raw, directions, *, zeros: bool = False) -> tuple[np.ndarray, np.n
     bad = (x < 0) if zeros else (x <= 0)
     if bad.any() or (zeros and (x.mean(axis=0) <= 0).any()):
         cols = sorted(set(np.where(bad)[1].tolist()) | set(np.where(x.mean(axis=0) <= 0)[0].tolist()))
+        if labels is not None:
+            cols = [labels[c] for c in cols]
         need = "non-negative values with a positive mean" if zeros else "positive values (logs)"
         raise ValueError(f"indicator column(s) {cols} break the rule: "
                          f"{'CV' if zeros else 'MEREC'} needs {need} on the raw ratio scale "
@@ -103,7 +105,7 @@ def gini_weights(z, *, labels: Sequence[str] | None = None) -> np.ndarray:
     return _normalise(g)
 
 
-def cv_weights(raw, directions) -> np.ndarray:
+def cv_weights(raw, directions, *, labels: Sequence[str] | None = None) -> np.ndarray:
     """Coefficient of variation weights w_j = CV_j / Σ CV_j on positive raw values.
 
     CV_j = s_j / x̄_j (sample s.d.); the direction does not change a CV but is
@@ -115,11 +117,11 @@ def cv_weights(raw, directions) -> np.ndarray:
     >>> cv_weights(np.array([[1.0, 10.0], [3.0, 10.0]]), ["benefit", "cost"]).tolist()
     [1.0, 0.0]
     """
-    x, _ = _positive(raw, directions, zeros=True)
+    x, _ = _positive(raw, directions, zeros=True, labels=labels)
     return _normalise(x.std(axis=0, ddof=1) / x.mean(axis=0))
 
 
-def merec_weights(raw, directions) -> np.ndarray:
+def merec_weights(raw, directions, *, labels: Sequence[str] | None = None) -> np.ndarray:
     """MEREC weights (method based on the removal effects of criteria).
 
     Notes
@@ -134,7 +136,7 @@ def merec_weights(raw, directions) -> np.ndarray:
     >>> round(float(w.sum()), 10)
     1.0
     """
-    x, d = _positive(raw, directions)
+    x, d = _positive(raw, directions, labels=labels)
     cost = d == "cost"
     nmat = np.where(cost, x / x.max(axis=0), x.min(axis=0) / x)
     logs = np.abs(np.log(nmat))
@@ -151,6 +153,24 @@ OBJECTIVE_WEIGHTS: Mapping[str, tuple[Callable, str]] = {
     "cv": (cv_weights, "raw"),
     "merec": (merec_weights, "raw"),
 }
+
+
+def _std_stage(z, *, labels, shift=0.0, user=None):
+    return std_weights(z, labels=labels)
+
+
+def _gini_stage(z, *, labels, shift=0.0, user=None):
+    return gini_weights(z, labels=labels)
+
+
+_std_stage.__wrapped__ = std_weights
+_gini_stage.__wrapped__ = gini_weights
+
+#: Adapters with the signature of the index engine's weighting table
+#: (``func(z, *, labels, shift, user)``), for ``gmindex.pipeline.WEIGHTINGS``.
+#: CV and MEREC need raw values, which that table does not pass, so they are
+#: not here.
+PIPELINE_WEIGHTINGS: Mapping[str, Callable] = {"std": _std_stage, "gini": _gini_stage}
 
 
 @dataclass(frozen=True)

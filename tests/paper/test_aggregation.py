@@ -54,3 +54,21 @@ def test_grey_bounds_and_dominance(z):
 def test_bad_weights():
     with pytest.raises(ValueError, match="sum to 1"):
         geometric_mean(np.ones((2, 2)), np.array([0.5, 0.6]))
+
+
+def test_registered_in_the_index_engine(default_panel, default_spec):
+    pipeline = pytest.importorskip("gmindex.pipeline")
+    from gmindex.index import build_index
+    from gmindex.paper.aggregation import AGGREGATIONS
+
+    base = build_index(default_panel, default_spec, hierarchy="flat")
+    z = base.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+    w = base.weights.set_index("indicator")["weight"].reindex(z.columns).to_numpy()
+    for name, fn in AGGREGATIONS.items():
+        pipeline.AGGREGATIONS[name] = fn
+        try:
+            res = build_index(default_panel, default_spec, aggregation=name, hierarchy="flat")
+            got = res.scores.set_index(["code", "year"])["score"].reindex(z.index)
+            np.testing.assert_allclose(got, fn(z.to_numpy(), w / w.sum()), rtol=1e-9)
+        finally:
+            del pipeline.AGGREGATIONS[name]

@@ -95,3 +95,25 @@ def test_combine_rules():
                                    else s * s / (s * s).sum())
     with pytest.raises(ValueError, match="rule"):
         W.combine_weights(s, o, rule="mean")
+
+
+def test_pipeline_adapters_build_an_index(default_panel, default_spec):
+    pipeline = pytest.importorskip("gmindex.pipeline")
+    from gmindex.index import build_index
+
+    for name, fn in W.PIPELINE_WEIGHTINGS.items():
+        pipeline.WEIGHTINGS[name] = pipeline.Weighting(fn)
+        try:
+            res = build_index(default_panel, default_spec, weighting=name, hierarchy="flat")
+            z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+            expected = getattr(W, f"{name}_weights" if name != "std" else "std_weights")(z.to_numpy())
+            got = res.weights.set_index("indicator")["weight"].reindex(z.columns)
+            np.testing.assert_allclose(got, expected, rtol=1e-9)
+        finally:
+            del pipeline.WEIGHTINGS[name]
+
+
+def test_error_names_the_indicator():
+    with pytest.raises(ValueError, match="green"):
+        W.merec_weights(np.array([[1.0, 0.0], [2.0, 1.0]]), ["benefit", "benefit"],
+                        labels=["energy", "green"])
