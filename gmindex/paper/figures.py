@@ -168,11 +168,12 @@ def kde_surface(scores: pd.DataFrame, *, region: str | None = None, scheme: str 
 
 
 def moran_by_year(morans: pd.DataFrame, *, ax=None, lang: str = "en", p_column: str = "p_sim",
-                  label: str | None = None, color: str = "#4D4D4D"):
+                  label: str | None = None, color: str = "#4D4D4D", annotate: bool = True):
     """Moran's I by year (from :func:`gmindex.spatial.morans_i_by_year`) with p-values.
 
     Filled markers: p < 0.05; open markers otherwise.  The permutation count
-    is written on the axes.
+    is written on the axes; ``annotate=False`` leaves out the p-value labels
+    (several series on one axes).
     """
     from gmindex.figstyle import text
 
@@ -182,7 +183,7 @@ def moran_by_year(morans: pd.DataFrame, *, ax=None, lang: str = "en", p_column: 
     sig = m[p_column] < 0.05
     ax.scatter(m.loc[sig, "year"], m.loc[sig, "I"], color=color, zorder=3)
     ax.scatter(m.loc[~sig, "year"], m.loc[~sig, "I"], facecolor="white", edgecolor=color, zorder=3)
-    for y, i, p in zip(m["year"], m["I"], m[p_column]):
+    for y, i, p in zip(m["year"], m["I"], m[p_column]) if annotate else ():
         ax.annotate(_w("p", lang, p=p), (y, i), textcoords="offset points", xytext=(0, 6),
                     ha="center", fontsize="x-small")
     if "E_I" in m:
@@ -190,9 +191,9 @@ def moran_by_year(morans: pd.DataFrame, *, ax=None, lang: str = "en", p_column: 
     ax.set_xticks(sorted(m["year"].unique()))
     ax.set_xlabel(text("year", lang))
     ax.set_ylabel(_w("moran", lang))
-    if "permutations" in m:
+    if "permutations" in m and not any(t.get_gid() == "permutations" for t in ax.texts):
         ax.text(1.0, 0.0, _w("perm", lang, n=int(m["permutations"].iloc[0])),
-                transform=ax.transAxes, ha="right", va="bottom", fontsize="x-small")
+                transform=ax.transAxes, ha="right", va="bottom", fontsize="x-small", gid="permutations")
     return ax
 
 

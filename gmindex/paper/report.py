@@ -262,7 +262,8 @@ def paper_figures(result, paper: PaperResult, outdir: str | Path, *,
     import matplotlib.pyplot as plt
 
     from gmindex import maps
-    from gmindex.figstyle import new_figure, save_figure, style_context
+    from gmindex.figstyle import (new_figure, pillar_colors, pillar_names, save_figure,
+                                  style_context)
     from gmindex.paper import figures as F
     from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
 
@@ -298,6 +299,16 @@ def paper_figures(result, paper: PaperResult, outdir: str | Path, *,
             F.moran_by_year(moran, ax=ax, lang=lang)
             paths += save_figure(fig, outdir / "fig_paper_moran_by_year", formats=formats, lang=lang)
             plt.close(fig)
+            fig, ax = new_figure("single", lang=lang)
+            pm = paper.tables["paper_moran_pillars"]
+            colours = pillar_colors(result.spec)
+            names = pillar_names(result.spec, lang)
+            for pillar, part in pm.groupby("pillar", sort=False):
+                F.moran_by_year(part, ax=ax, lang=lang, label=names[pillar],
+                                color=colours[pillar], annotate=False)
+            ax.legend(frameon=False, fontsize="x-small", ncols=2)
+            paths += save_figure(fig, outdir / "fig_paper_moran_pillars", formats=formats, lang=lang)
+            plt.close(fig)
             fig, ax = new_figure("single", lang=lang, aspect=0.9,
                                  subplot_kw={"projection": "polar"})
             F.radar(radar_vals, ax=ax, lang=lang, spec=result.spec)
@@ -321,6 +332,12 @@ def paper_figures(result, paper: PaperResult, outdir: str | Path, *,
                 maps.lisa_map(lisas[y], ax=ax, lang=lang)
             paths += save_figure(fig, outdir / "fig_paper_lisa_first_last", formats=formats,
                                  lang=lang)
+            plt.close(fig)
+            fig, ax = new_figure("double", lang=lang, aspect=0.75)
+            bv = paper.tables["paper_lisa_bivariate"]
+            maps.lisa_map(bv[bv["year"] == years[-1]], ax=ax, lang=lang)
+            paths += save_figure(fig, outdir / f"fig_paper_lisa_bivariate_{years[-1]}",
+                                 formats=formats, lang=lang)
             plt.close(fig)
             fig, ax = new_figure("double", lang=lang, aspect=0.75)
             last = scores[scores["year"] == years[-1]]
