@@ -71,3 +71,14 @@ def test_centre_trajectory_on_map(default_result):
     np.testing.assert_allclose(line.get_xdata(), cg["x"])
     styles = {p.get_gid(): p.get_linestyle() for p in ax.patches if str(p.get_gid()).startswith("ellipse")}
     assert styles == {"ellipse-2016": "--", "ellipse-2020": "-"}
+
+
+def test_moran_series_without_labels(default_result):
+    from gmindex.paper.dynamics import morans_i_by_pillar
+
+    pm = morans_i_by_pillar(default_result, permutations=9)
+    fig, ax = plt.subplots()
+    for pillar, part in pm.groupby("pillar"):
+        F.moran_by_year(part, ax=ax, label=pillar, annotate=False)
+    assert [t.get_gid() for t in ax.texts] == ["permutations"]
+    assert len(ax.lines) >= len(pm["pillar"].unique())
