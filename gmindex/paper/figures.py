@@ -248,7 +248,17 @@ def obstacle_bars(national: pd.DataFrame, *, ax=None, lang: str = "en", spec=Non
         lab = pillar_names(spec, lang)
     else:
         lab = {}
-    ax.barh([lab.get(k, k) for k in d[key]], 100 * d["obstacle"], color="#4D4D4D")
+    import textwrap
+
+    from gmindex.figstyle import font_family
+
+    # Spec names can be long and mix scripts (亿元 in an English name): wrap them
+    # and give the tick labels the CJK fallback font.
+    names = [textwrap.fill(str(lab.get(k, k)), 30) for k in d[key]]
+    ax.barh(names, 100 * d["obstacle"], color="#4D4D4D")
+    for tick in ax.get_yticklabels():
+        tick.set_fontfamily(font_family("zh"))
+        tick.set_fontsize("x-small")
     ax.set_xlabel(_w("obstacle", lang))
     for y, v in enumerate(100 * d["obstacle"]):
         ax.text(v, y, f" {v:.1f}", va="center", fontsize="x-small")
