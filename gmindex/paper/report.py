@@ -186,8 +186,10 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
     t["paper_markov_spatial"] = mk.spatial
     t["paper_markov_upward"] = mk.upward()
     t["paper_markov_tests"] = mk.tests_frame()
-    t["paper_markov_steady_state"] = mk.spatial_steady_state.assign(
-        classic=[mk.steady_state.to_dict()] * len(mk.spatial_steady_state)).drop(columns="classic")
+    classic_ss = pd.DataFrame([{"lag_class": "all", **{f"class_{c}": v for c, v in
+                                                       mk.steady_state.items()}}])
+    t["paper_markov_steady_state"] = pd.concat(
+        [classic_ss, mk.spatial_steady_state.astype({"lag_class": str})], ignore_index=True)
     pub["paper_markov_classic"] = ptab.to_table(mk.classic_table())
     up = mk.upward()
     allp = up[up["lag_class"] == "all"]
