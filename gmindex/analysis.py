@@ -183,7 +183,8 @@ def analysis_tables(
     if paper and set(codes) <= set(default_registry().codes):
         from gmindex.paper.report import paper_tables
 
-        extra = paper_tables(result, scheme=schemes[0], permutations=permutations, seed=seed)
+        extra = paper_tables(result, scheme=schemes[0], permutations=permutations, seed=seed,
+                             drivers=drivers.to_frame())
         tables.update(extra.tables)
         publication.update(extra.publication)
         findings += [f"[paper] {line}" for line in extra.findings]

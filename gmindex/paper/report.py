@@ -91,7 +91,7 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
                  permutations: int = 999, seed: int = 12345, markov_values: str = "relative",
                  markov_k: int = 4, geodetector_ks: Sequence[int] = (4, 5),
                  geodetector_methods: Sequence[str] = ("quantiles", "natural_breaks"),
-                 top_k: int = 3) -> PaperResult:
+                 top_k: int = 3, drivers: pd.DataFrame | None = None) -> PaperResult:
     """Run the paper toolkit on an index result.
 
     Parameters
@@ -113,6 +113,10 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
         Discretisations of the geodetector (all reported).
     top_k : int
         Obstacles per province in the top-obstacles table.
+    drivers : pandas.DataFrame, optional
+        ``driver_regression(...).to_frame()`` (two-way FE); when given, the
+        table ``paper_geodetector_vs_twfe`` puts each factor's q beside its
+        coefficient.
 
     Returns
     -------
@@ -227,6 +231,15 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
     pub["paper_geodetector"] = ptab.to_table(gd.table, digits=3, notes=[
         "Pooled province-years; each factor discretised as stated. Index components "
         "explain the score by construction and are not drivers."])
+
+    if drivers is not None:
+        gq = gd.table.pivot_table(index="factor", columns=["method", "k"], values="q")
+        gq.columns = [f"q_{m}_{k}" for m, k in gq.columns]
+        side = gq.reset_index().merge(
+            drivers.rename(columns={"term": "factor"}), on="factor", how="left")
+        side["index_component"] = side["factor"].map(
+            gd.table.drop_duplicates("factor").set_index("factor")["index_component"])
+        t["paper_geodetector_vs_twfe"] = side
 
     w = contiguity_weights(codes)
     t["paper_moran_pillars"] = morans_i_by_pillar(result, w=w, permutations=permutations, seed=seed)
