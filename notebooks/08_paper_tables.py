@@ -55,6 +55,7 @@ from gmindex.io.writers import write_json, write_table
 from gmindex.paper.report import paper_figures, paper_tables
 from gmindex.paper.tables import write_docx
 from gmindex.provinces import default_registry
+from gmindex.regress import covariates_from_panel, driver_regression
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 30)
@@ -67,18 +68,24 @@ res = build_index(panel, spec, registry=registry, years=years)
 years = res.options["years"]
 first, last = years[0], years[-1]
 permutations = 99 if quick else 9999
+reps = 99 if quick else 9999
 seed = 20160101
-print(f"gmindex {gmindex.__version__}; {res!r}; {permutations} permutations, seed {seed}")
+print(f"gmindex {gmindex.__version__}; {res!r}; {permutations} permutations, "
+      f"{reps} bootstrap replications, seed {seed}")
 
 # %% [markdown]
 # ## Run everything once
 #
 # `paper_tables` runs every method with one set of options; the tables are written to
 # `results/paper/` as CSV and XLSX, the publication tables also as LaTeX, Markdown and Word
-# (three-line tables).
+# (three-line tables). The two-way fixed-effects driver regression of notebook 05 is run
+# again so that the geodetector's q can be shown beside its coefficients.
 
 # %%
-paper = paper_tables(res, scheme=scheme, permutations=permutations, seed=seed)
+drivers = driver_regression(res.scores, covariates_from_panel(res.panel, years=years),
+                            spec=res.spec, reps=reps, seed=seed)
+paper = paper_tables(res, scheme=scheme, permutations=permutations, seed=seed,
+                     drivers=drivers.to_frame())
 written = []
 for name, table in paper.tables.items():
     written += write_table(table, results / name, formats=("csv", "xlsx"),
@@ -234,6 +241,9 @@ paper.tables["paper_score_rank"].round(4)
 
 # %%
 paper.tables["paper_geodetector"].round(3)
+
+# %%
+paper.tables["paper_geodetector_vs_twfe"].round(3)
 
 # %% [markdown]
 # ## Log and provenance
