@@ -42,3 +42,5 @@ def test_paper_tables_are_added(analysis):
              "paper_geodetector_vs_twfe"}
     assert names <= set(analysis.tables)
     assert any(line.startswith("[paper] Spatial Markov") for line in analysis.findings)
+    opts = analysis.tables["paper_options"].set_index("option")["value"]
+    assert opts["permutations"] == "99" and opts["seed"] == "12345"

@@ -12,6 +12,7 @@ in English and Chinese.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -262,6 +263,10 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
               "permutations": int(permutations), "seed": int(seed),
               "markov": dict(mk.params), "spatial_beta": dict(sb.params),
               "geodetector": dict(gd.params), "centrography": dict(cg.params)}
+    # Options as a table too, so every written table set carries its seeds and counts.
+    t["paper_options"] = pd.DataFrame(
+        [{"option": k, "value": json.dumps(v, sort_keys=True, default=str)}
+         for k, v in params.items()])
     return PaperResult(t, pub, tuple(findings), params)
 
 
