@@ -92,7 +92,8 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
                  permutations: int = 999, seed: int = 12345, markov_values: str = "relative",
                  markov_k: int = 4, geodetector_ks: Sequence[int] = (4, 5),
                  geodetector_methods: Sequence[str] = ("quantiles", "natural_breaks"),
-                 top_k: int = 3, drivers: pd.DataFrame | None = None) -> PaperResult:
+                 top_k: int = 3, drivers: pd.DataFrame | None = None,
+                 ahp_matrix=None, ahp_alpha: float = 0.5) -> PaperResult:
     """Run the paper toolkit on an index result.
 
     Parameters
@@ -118,6 +119,12 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
         ``driver_regression(...).to_frame()`` (two-way FE); when given, the
         table ``paper_geodetector_vs_twfe`` puts each factor's q beside its
         coefficient.
+    ahp_matrix : array-like (k, k), optional
+        Saaty pairwise comparisons of the spec's pillars (in spec order).
+        When given, ``paper_ahp_combined`` holds the AHP pillar weights, the
+        entropy pillar weights (sums of the indicator weights) and their
+        combinations (linear with ``ahp_alpha``, multiplicative, game
+        theory), and the findings state the consistency ratio.
 
     Returns
     -------
@@ -241,6 +248,26 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
         side["index_component"] = side["factor"].map(
             gd.table.drop_duplicates("factor").set_index("factor")["index_component"])
         t["paper_geodetector_vs_twfe"] = side
+
+    if ahp_matrix is not None:
+        from gmindex.paper.weighting import ahp_weights, combine_weights
+
+        pillars = [p.id for p in result.spec.pillars]
+        ahp = ahp_weights(ahp_matrix)
+        if len(ahp.weights) != len(pillars):
+            raise ValueError(f"ahp_matrix is {len(ahp.weights)}x{len(ahp.weights)}; the spec has "
+                             f"{len(pillars)} pillars ({pillars})")
+        ent = result.weights.groupby("pillar")["weight"].sum().reindex(pillars).to_numpy()
+        ent = ent / ent.sum()
+        t["paper_ahp_combined"] = pd.DataFrame({
+            "pillar": pillars, "ahp": ahp.weights, "entropy": ent,
+            f"linear_{ahp_alpha:g}": combine_weights(ahp.weights, ent, rule="linear",
+                                                     alpha=ahp_alpha),
+            "multiplicative": combine_weights(ahp.weights, ent, rule="multiplicative"),
+            "game": combine_weights(ahp.weights, ent, rule="game")})
+        findings.append(f"AHP pillar weights: lambda_max {ahp.lambda_max:.4f}, CI {ahp.ci:.4f}, "
+                        f"RI {ahp.ri:.2f}, CR {ahp.cr:.4f} "
+                        f"({'accepted' if ahp.consistent else 'rejected'}, CR < 0.1 rule)")
 
     w = contiguity_weights(codes)
     t["paper_moran_pillars"] = morans_i_by_pillar(result, w=w, permutations=permutations, seed=seed)
