@@ -40,6 +40,7 @@ _API = {
     "gmindex.spatial": ("contiguity_weights", "lisa_clusters", "morans_i_by_year"),
     "gmindex.regress": ("covariates_from_panel", "driver_regression", "gradient_regression"),
     "gmindex.analysis": ("analysis_tables",),
+    "gmindex.paper.report": ("paper_figures", "paper_tables"),
     "gmindex.robustness": ("monte_carlo",),
     "gmindex.io.writers": ("write_json", "write_table"),
 }
@@ -78,6 +79,7 @@ if TYPE_CHECKING:  # let type checkers and IDEs see the lazy names
     from gmindex.index import IndexResult, build_index
     from gmindex.io.readers import read_long, read_wide
     from gmindex.io.writers import write_json, write_table
+    from gmindex.paper.report import paper_figures, paper_tables
     from gmindex.provinces import Registry, default_registry
     from gmindex.regional import gradient_check, growth, rank_table, regional_means
     from gmindex.regress import covariates_from_panel, driver_regression, gradient_regression

@@ -78,6 +78,7 @@ def analysis_tables(
     reps: int = 9999,
     permutations: int = 999,
     seed: int = 12345,
+    paper: bool = True,
 ) -> AnalysisResult:
     """Run the standard analysis on an index result.
 
@@ -93,6 +94,11 @@ def analysis_tables(
         Moran's I permutations.
     seed : int
         Seed of every random draw (bootstrap, permutations).
+    paper : bool
+        Add the paper toolkit's tables (``paper_*``: obstacle degrees,
+        coupling coordination, Markov chains, spatial β, centres of gravity,
+        geodetector, bivariate Moran; :func:`gmindex.paper.report.paper_tables`)
+        for province panels.
 
     Returns
     -------
@@ -174,6 +180,16 @@ def analysis_tables(
     tables["regression_drivers"] = drivers.to_frame()
     publication = {"regressions": regression_table(
         models, titles=[f"Gradient ({s})" for s in schemes] + ["Drivers (TWFE)"])}
+    if paper and set(codes) <= set(default_registry().codes):
+        from gmindex.paper.report import paper_tables
+
+        extra = paper_tables(result, scheme=schemes[0], permutations=permutations, seed=seed,
+                             drivers=drivers.to_frame())
+        tables.update(extra.tables)
+        publication.update(extra.publication)
+        findings += [f"[paper] {line}" for line in extra.findings]
+    elif paper:
+        findings.append("Paper tables skipped: they need province boundaries and neighbours.")
     return AnalysisResult(tables, tuple(findings), publication)
 
 
@@ -195,8 +211,8 @@ def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,
     Returns
     -------
     list of Path
-        Every file written: the tables, ``table_<name>.tex/.md/.csv`` for the
-        publication tables, and ``findings.txt``.
+        Every file written: the tables, ``table_<name>.tex/.md/.csv/.docx``
+        for the publication tables, and ``findings.txt``.
     """
     from gmindex.io.writers import write_table, write_text
 
@@ -205,7 +221,10 @@ def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,
     paths: list[Path] = []
     for name, table in analysis.tables.items():
         paths += write_table(table, outdir / name, formats=formats, provenance=provenance)
+    from gmindex.paper.tables import write_docx
+
     for name, table in analysis.publication.items():
         paths += table.write(outdir / f"table_{name}")
+        paths.append(write_docx(table, outdir / f"table_{name}.docx"))
     paths.append(write_text("\n".join(analysis.findings) + "\n", outdir / "findings.txt"))
     return paths

@@ -32,3 +32,15 @@ def test_write_analysis_is_deterministic(analysis, tmp_path):
     for pa, pb in zip(a, b):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
     assert (tmp_path / "a" / "table_regressions.tex").read_text().count("\\toprule") == 1
+    assert (tmp_path / "a" / "table_paper_score_rank.docx").exists()
+
+
+def test_paper_tables_are_added(analysis):
+    names = {"paper_dagum_region4", "paper_obstacle_top_2020", "paper_coupling_economy_region4",
+             "paper_markov_upward", "paper_spatial_beta", "paper_geodetector",
+             "paper_centre_of_gravity", "paper_moran_bivariate", "paper_score_rank",
+             "paper_geodetector_vs_twfe"}
+    assert names <= set(analysis.tables)
+    assert any(line.startswith("[paper] Spatial Markov") for line in analysis.findings)
+    opts = analysis.tables["paper_options"].set_index("option")["value"]
+    assert opts["permutations"] == "99" and opts["seed"] == "12345"

@@ -22,6 +22,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from gmindex import maps  # noqa: E402
+from gmindex.maps._common import _FONT_SIZES  # noqa: E402
 from gmindex.boundaries import MAP_REVIEW_NUMBER, boundary_lines  # noqa: E402
 from gmindex.provinces import default_registry  # noqa: E402
 
@@ -192,7 +193,7 @@ def test_chinese_map_renders_without_missing_glyphs():
     assert "无数据" in _legend_texts(ax.get_legend())
     (label,) = [t for t in ax.texts if t.get_gid() == "label-44"]
     assert label.get_text() == "广东"
-    assert label.get_fontfamily() == ["Noto Sans CJK SC"]
+    assert label.get_fontfamily()[0] == "Noto Sans CJK SC"
 
 
 def test_use_cjk_font_registers_family():
@@ -256,7 +257,7 @@ def test_draws_into_given_axes_and_sizes_fonts_from_its_figure():
     out = maps.choropleth(_cross_section(), "score", ax=ax, labels=True)
     assert out is ax
     (label,) = [t for t in ax.texts if t.get_gid() == "label-65"]
-    assert label.get_fontsize() == maps._FONT_SIZES["single"]["label"]
+    assert label.get_fontsize() == _FONT_SIZES["single"]["label"]
 
 
 def test_bad_input_is_explained():

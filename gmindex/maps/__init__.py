@@ -1,0 +1,60 @@
+"""Publication maps of China's provinces: choropleths, small multiples, change, LISA, regions.
+
+Modules: :mod:`~gmindex.maps.base` (projection, inset, borders, labels, scale bar,
+north arrow, credit), :mod:`~gmindex.maps.classification`, :mod:`~gmindex.maps.legend`,
+:mod:`~gmindex.maps.choropleth`, :mod:`~gmindex.maps.lisa`, :mod:`~gmindex.maps.regions`
+and :mod:`~gmindex.maps.standard` (the study's map set).
+
+Every map shows all 34 province-level units of the Tianditu 2024 standard map
+(:mod:`gmindex.boundaries`, review no. GS(2024)0650) in an Albers equal-area
+projection, with the South China Sea islands in an inset box at the bottom
+right, a scale bar and a credit line carrying the review number.  Units without
+a value (Taiwan, Hong Kong and Macau, and any mainland province missing from
+the data, such as Tibet in the default index) are drawn in a hatched grey
+"no data" style, never left blank.
+
+Drawing functions take an optional matplotlib ``ax`` and return it (or the
+figure, for multi-panel maps); matplotlib is imported only when a map is
+drawn.  Each province is one patch whose ``gid`` is ``"unit-<code>"``
+(``"inset-unit-<code>"`` inside the inset), so tests and SVG users can find it.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import pandas as pd
+>>> from gmindex.provinces import default_registry
+>>> codes = default_registry().codes
+>>> demo = pd.DataFrame({"code": codes, "score": range(len(codes))})  # demo values
+>>> ax = choropleth(demo, "score", k=4)
+>>> patch = next(p for p in ax.patches if p.get_gid() == "unit-71")
+>>> patch.get_hatch()
+'////'
+>>> import matplotlib.pyplot as plt
+>>> plt.close("all")
+"""
+
+from __future__ import annotations
+
+from gmindex.figstyle import use_cjk_font
+from gmindex.maps._common import FIGURE_WIDTHS, LISA_CATEGORIES
+from gmindex.maps.choropleth import change_map, choropleth, small_multiples
+from gmindex.maps.classification import SCHEMES, MapClasses, classify
+from gmindex.maps.lisa import lisa_map
+from gmindex.maps.regions import region_map
+from gmindex.maps.standard import save_standard_maps
+
+__all__ = [
+    "FIGURE_WIDTHS",
+    "LISA_CATEGORIES",
+    "SCHEMES",
+    "MapClasses",
+    "change_map",
+    "choropleth",
+    "classify",
+    "lisa_map",
+    "region_map",
+    "save_standard_maps",
+    "small_multiples",
+    "use_cjk_font",
+]
