@@ -26,7 +26,8 @@ Outputs (deterministic: a rerun gives byte-identical files, LF line endings):
   ``secondary_va_100m_yuan`` (GDP x secondary share / 100, same edition).
 - ``flags_city.csv``: flagged cells (kept in the panel), ``code,year,series,flag,note``.
 - ``coverage_city.csv``: series x year, number of units with a value.
-- ``aggregation_city.csv``: city sums by province against the provincial panel.
+- ``aggregation_city.csv``: city sums by province against the provincial panel
+  (:func:`gmindex.city_analysis.aggregation_check`).
 - ``CHECKSUMS_city``: sha256 of the outputs and the raw copies.
 
 Nothing is filled or interpolated; a missing value has no row.
@@ -45,6 +46,9 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
 RAW = DATA_DIR / "raw" / "city"
+REPO_ROOT = DATA_DIR.parent
+if str(REPO_ROOT) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(REPO_ROOT))
 
 #: Yearbook series copied (data years 2016-2020, the 13th Five-Year Plan).
 CCSY_SERIES = (
@@ -279,29 +283,17 @@ def build_coverage(panel: list[tuple[str, ...]]) -> list[tuple]:
     return [(s, *[count.get((s, y), 0) for y in years]) for s in series]
 
 
-def build_aggregation(panel: list[tuple[str, ...]], data: Path,
-                      registry: list[list[str]]) -> list[tuple]:
-    """City sums by province against the provincial panel, per province-year."""
-    prov = {(r["code"], r["year"], r["indicator"]): float(r["value"])
-            for r in _read(data / "panel.csv")}
-    n_units = defaultdict(int)  # prefecture-level units per province (today's map)
-    for r in registry:
-        if r[7] not in ("county_level_direct", "special_area") and not r[11]:
-            n_units[r[4]] += 1
-    sums: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for code, year, ind, value, *_ in panel:
-        sums[(ind, code[:2], year)].append(float(value))
-    out = []
-    for city_ind, prov_ind, factor in AGGREGATION:
-        for pc in sorted(n_units):
-            for y in range(FIRST_YEAR, LAST_YEAR + 1):
-                vals = sums.get((city_ind, pc, str(y)), [])
-                p = prov.get((pc, str(y), prov_ind))
-                total = round(sum(vals), 6) if vals else ""
-                pv = round(p * factor, 6) if p is not None else ""
-                ratio = round(sum(vals) / (p * factor), 4) if vals and p else ""
-                out.append((city_ind, prov_ind, pc, y, len(vals), n_units[pc], total, pv, ratio))
-    return out
+def build_aggregation(out: Path, data: Path) -> None:
+    """City sums by province against the provincial panel (gmindex.city_analysis)."""
+    import pandas as pd
+
+    from gmindex.city_analysis import aggregation_check
+
+    city = pd.read_csv(out / "panel_city.csv", dtype={"code": str})
+    prov = pd.read_csv(data / "panel.csv", dtype={"code": str})
+    table = aggregation_check(city, prov, AGGREGATION)
+    table["ratio"] = table["ratio"].round(4)
+    table.to_csv(out / "aggregation_city.csv", index=False, lineterminator="\n")
 
 
 def _sha(path: Path) -> str:
@@ -345,10 +337,8 @@ def build(out: Path = DATA_DIR, raw: Path = RAW, data: Path = DATA_DIR) -> list[
     put("flags_city.csv", ("code", "year", "series", "flag", "note"), build_flags(raw, panel))
     put("coverage_city.csv", ("series", *[str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]),
         build_coverage(panel))
-    put("aggregation_city.csv",
-        ("city_series", "province_series", "province", "year", "n_cities", "n_units",
-         "city_sum", "province_value", "ratio"),
-        build_aggregation(panel, data, registry))
+    build_aggregation(out, data)
+    written.append(out / "aggregation_city.csv")
     files = written + sorted(raw.glob("*.csv"))
     lines = [f"{_sha(p)}  {p.relative_to(out) if p.is_relative_to(out) else 'raw/city/' + p.name}"
              for p in files]
