@@ -331,9 +331,11 @@ def city_weights(codes: Iterable[str], *, rule: str = "queen+knn", k: int = 1) -
     else:
         neighbors = {c: set() for c in codes}
     isolated = {}
-    for i, c in enumerate(codes):
-        if neighbors[c] and rule == "queen+knn":
-            continue
+    # Decide who is isolated before adding links: a link added for one island
+    # must not hide another island's lack of contiguous neighbours.
+    lonely = [i for i, c in enumerate(codes) if not neighbors[c] or rule == "knn"]
+    for i in lonely:
+        c = codes[i]
         d = np.hypot(pts[:, 0] - pts[i, 0], pts[:, 1] - pts[i, 1])
         d[i] = np.inf
         near = tuple(codes[j] for j in np.argsort(d, kind="stable")[:k])

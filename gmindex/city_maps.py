@@ -123,16 +123,17 @@ def _lat_y() -> float:
     return max(t.transform(lon, _MAIN_MIN_LAT)[1] for lon in (105.0, 112.0, 120.0))
 
 
-def _draw(ax, geoms, colours, hatches, lw, zorder=1) -> None:
+def _draw(ax, geoms, colours, hatches, lw, zorder=1, prefix="") -> None:
     from matplotlib.patches import PathPatch
 
     from gmindex.maps import _polygon_path  # one home for shapely -> matplotlib paths
 
-    for geom, face, hatch in zip(geoms, colours, hatches):
+    for code, geom, face, hatch in zip(_layers()["codes"], geoms, colours, hatches):
         if geom is None or geom.is_empty:
             continue
         patch = PathPatch(_polygon_path(geom), facecolor=face, edgecolor=_CITY_EDGE,
-                          linewidth=lw, hatch=hatch or None, zorder=zorder)
+                          linewidth=lw, hatch=hatch or None, zorder=zorder,
+                          gid=f"{prefix}unit-{code}")
         ax.add_artist(patch)
 
 
@@ -210,7 +211,7 @@ def _base_map(ax, faces, hatches, *, lang, size, inset, credit):
     if inset:
         ins = ax.inset_axes(lay["inset_box"], transform=ax.transData)
         ins.set_label("south_china_sea_inset")
-        _draw(ins, lay["city_inset"], faces, hatches, lw)
+        _draw(ins, lay["city_inset"], faces, hatches, lw, prefix="inset-")
         _outlines(ins, lay["prov_inset"], lw * 2.2)
         _lines(ins, lay["dash"], color="#1a1a1a", lw=lw * 4, gid="dashline")
         ix0, ix1, iy0, iy1 = lay["inset_extent"]
