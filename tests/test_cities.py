@@ -330,3 +330,25 @@ def test_city_map_rejects_historical_codes():
 
     with pytest.raises(ValueError, match="371200"):
         city_choropleth(pd.DataFrame({"code": ["371200"], "x": [1.0]}), "x")
+
+
+def test_provenance_numbers_match_the_data(panel, result):
+    """Numbers quoted in data/PROVENANCE_city.md, recomputed from the files."""
+    text = (DATA / "PROVENANCE_city.md").read_text(encoding="utf-8")
+    flags = pd.read_csv(DATA / "flags_city.csv")["flag"].value_counts()
+    for kind in ("yoy_jump", "vintage_pre_census", "definition_change"):
+        assert f"{flags[kind]} `{kind}`" in text
+    assert f"{flags.sum():,} rows" in text
+    assert f"keeps {result.scores['code'].nunique()} cities" in text
+    assert f"({len(result.provenance['units_dropped'])} registry units dropped" in text
+    tj = panel[(panel["code"] == "120000") & (panel["indicator"] == "gdp_100m_yuan")]
+    tj = tj.set_index("year")["value"]
+    a, b = (f"{tj[y]:,.1f}".replace(",", " ") for y in (2018, 2019))
+    assert f"Tianjin {a} 亿元 in 2018, {b} in 2019" in text
+    agg = pd.read_csv(DATA / "aggregation_city.csv", dtype={"province": str})
+    med = agg[agg["year"] == 2019].groupby("city_series")["ratio"].median()
+    assert f"GDP {med['gdp_100m_yuan']:.3f}, patents\n{med['patents_granted']:.3f}" in text
+    assert f"median {med['so2_industrial_t']:.2f} in 2019" in text
+    r = agg[(agg["year"] == 2019) & (agg["city_series"] == "gdp_100m_yuan")].set_index("province")
+    assert (f"Xinjiang GDP {r.loc['65', 'ratio']:.2f}, Hainan {r.loc['46', 'ratio']:.2f}, "
+            f"Qinghai {r.loc['63', 'ratio']:.2f}, Yunnan {r.loc['53', 'ratio']:.2f}") in text.replace("\n", " ")
