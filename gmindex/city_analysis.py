@@ -18,14 +18,15 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Sequence
 
 import pandas as pd
 
 from gmindex.analysis import AnalysisResult
 from gmindex.cities import CityRegistry, city_registry, city_weights
 
-__all__ = ["aggregation_check", "city_analysis", "dagum_between_share"]
+__all__ = ["aggregation_check", "city_analysis", "dagum_between_share", "write_city_outputs"]
 
 
 def dagum_between_share(dagum: pd.DataFrame) -> pd.DataFrame:
@@ -136,11 +137,13 @@ def city_analysis(
     fit = gradient_regression(scores, scheme="region4", registry=reg, cluster="province",
                               wild_bootstrap=reps > 0, reps=max(reps, 1), seed=seed)
     coefs = fit.coefficients.copy()
+    for key, pvalues in fit.extra_pvalues.items():  # wild cluster bootstrap p-values
+        coefs[key] = coefs["term"].map(pvalues)
     coefs.insert(0, "n_clusters", fit.n_clusters)
     coefs.insert(0, "nobs", fit.nobs)
     t["gradient_regression"] = coefs
     findings.append(f"Gradient regression: {fit.nobs} city-years, standard errors clustered "
-                    f"by province ({fit.n_clusters} clusters)")
+                    f"by province ({fit.n_clusters} clusters); " + "; ".join(fit.notes[-1:]))
     return AnalysisResult(tables=t, findings=tuple(findings))
 
 
@@ -193,3 +196,69 @@ def aggregation_check(
         out.append(merged[["city_series", "province", "year", "n_cities", "city_sum",
                            "province_value", "ratio"]])
     return pd.concat(out, ignore_index=True)
+
+
+def write_city_outputs(
+    out: str | Path,
+    figures: str | Path | None = None,
+    *,
+    langs: Sequence[str] = ("en", "zh"),
+    permutations: int = 999,
+    reps: int = 9999,
+    seed: int = 12345,
+    formats: Sequence[str] = ("csv", "xlsx"),
+    figure_formats: Sequence[str] = ("png", "pdf", "svg"),
+) -> list[Path]:
+    """Build the default city index and write its tables, analysis and maps.
+
+    Index tables (scores, pillar scores, weights, provenance) and the analysis
+    tables go to ``out``; the maps (every year's score and the last year's
+    LISA clusters, per language) to ``figures`` (default ``out``).  The
+    provenance of every analysis table records the seed, the permutations,
+    the bootstrap replications and the spatial weights.
+    """
+    from gmindex.analysis import write_analysis
+    from gmindex.cities import city_index, load_city_panel
+    from gmindex.city_maps import save_city_maps
+    from gmindex.datasets import load_default_panel
+    from gmindex.io.writers import write_table
+
+    out = Path(out)
+    res = city_index()
+    paths = list(res.export(out, formats=tuple(formats)))
+    analysis = city_analysis(res, permutations=permutations, seed=seed, reps=reps)
+    stamp = {**res.provenance, "city_analysis": {
+        "seed": seed, "permutations": permutations, "bootstrap_reps": reps,
+        "spatial_weights": str(analysis.tables["morans_i"]["weights"].iloc[0])}}
+    paths += write_analysis(analysis, out / "analysis", formats=formats, provenance=stamp)
+    paths += write_table(aggregation_check(load_city_panel(), load_default_panel()),
+                         out / "aggregation_check", formats=formats)
+    lisa = analysis.tables["lisa"]
+    for lang in langs:
+        paths += save_city_maps(res, Path(figures or out), lisa=lisa, lang=lang,
+                                formats=figure_formats)
+    return paths
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m gmindex.city_analysis --out results/city``: index, tables and maps."""
+    import argparse
+
+    p = argparse.ArgumentParser(description="Build the default city index, its analysis "
+                                            "tables and its maps.")
+    p.add_argument("--out", type=Path, default=Path("results/city"))
+    p.add_argument("--figures", type=Path, default=None, help="default: --out")
+    p.add_argument("--lang", default="en,zh")
+    p.add_argument("--permutations", type=int, default=999)
+    p.add_argument("--reps", type=int, default=9999)
+    p.add_argument("--seed", type=int, default=12345)
+    args = p.parse_args(argv)
+    paths = write_city_outputs(args.out, args.figures, langs=tuple(args.lang.split(",")),
+                               permutations=args.permutations, reps=args.reps, seed=args.seed)
+    print(f"{len(paths)} files written to {args.out}/" +
+          (f" and {args.figures}/" if args.figures else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -296,7 +296,7 @@ def test_city_map_distinguishes_no_data_and_not_in_sample(result):
     sample = list(scores["code"]) + ["130100"]  # 石家庄: in the sample, no value here
     ax = city_choropleth(scores, "score", sample=sample, size="double")
     patches = {p.get_gid(): p for p in ax.patches}
-    assert to_hex(patches["unit-433100"].get_facecolor()) == "#f0f0f0"  # 湘西: not covered
+    assert to_hex(patches["unit-433100"].get_facecolor()) == "#cfcfcf"  # 湘西: not covered
     assert patches["unit-130100"].get_hatch() == "////"  # no data
     assert patches["unit-710000"].get_hatch() == "////"  # Taiwan drawn, no data
     assert not patches[f"unit-{in_data}"].get_hatch()
