@@ -111,10 +111,17 @@ write_table(scores, results / "tab_city_scores", formats=("csv", "xlsx"))
 _ = write_table(res.weights, results / "tab_city_weights", formats=("csv",))
 
 # %% [markdown]
-# Entropy weights across pillars reward dispersion: invention patents per resident (Shenzhen,
-# Zhuhai and the big eastern cities far ahead) and science spending dominate, while the
-# emission intensities, which differ less between cities, get little weight. An equal-weight
-# check follows in section 3.
+# Entropy weights across pillars reward dispersion: the indicators with the largest weights
+# (printed below with their top cities) dominate, while the emission intensities, which differ
+# less between cities, get little weight. An equal-weight check follows in section 3.
+
+# %%
+for ind in weights.sort_values("weight", ascending=False)["indicator"].head(2):
+    block = res.indicators.loc[(res.indicators["indicator"] == ind)
+                               & (res.indicators["year"] == years[-1])]
+    best = block.sort_values("value", ascending=False).head(3)
+    print(f"{ind}, top 3 in {years[-1]}:",
+          ", ".join(f"{registry.label(c)} {v:.2f}" for c, v in zip(best["code"], best["value"])))
 
 # %%
 analysis = city_analysis(res, registry=registry, permutations=permutations, seed=seed,
