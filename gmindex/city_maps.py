@@ -41,7 +41,7 @@ _MAIN_MIN_LAT = 17.5  # as the province maps: parts south of Hainan go to the in
 _SIMPLIFY = 600.0  # metres; below half a 300-dpi pixel at 180 mm
 _CITY_EDGE = "#9a9a9a"
 _PROVINCE_EDGE = "#303030"
-_NOT_IN_SAMPLE = "#cfcfcf"  # darker than LISA "not significant" (#f7f7f7), no hatch
+_NOT_IN_SAMPLE = "#e0e0e0"  # darker than LISA "not significant" (#f7f7f7), no hatch
 _NODATA = {"facecolor": "#dddddd", "hatch": "////"}
 _NON_MAINLAND = ("710000", "810000", "820000")
 _TEXT = {
@@ -264,6 +264,8 @@ def _values(data: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _label_extremes(ax, values: pd.Series, n: int, lang: str, size: str) -> None:
+    """Name the top and bottom ``n`` cities; names that would overlap move down a line
+    (with a leader line to the city)."""
     from matplotlib import patheffects
 
     from gmindex.cities import city_registry
@@ -273,12 +275,25 @@ def _label_extremes(ax, values: pd.Series, n: int, lang: str, size: str) -> None
     v = values.dropna().sort_values(kind="stable")
     chosen = list(v.index[-n:][::-1]) + list(v.index[:n])
     pos = {c: p for c, p in zip(lay["codes"], lay["points"])}
+    fs = _FONT[size] * 0.8
+    x0, x1 = lay["extent"][:2]
+    per_point = (x1 - x0) / (ax.get_position().width * ax.figure.get_figwidth() * 72)
+    line = 1.3 * fs * per_point  # one text line in data units
+    placed: list[tuple[float, float, float]] = []  # x, y, half width
     for code in dict.fromkeys(chosen):
         p = pos.get(code)
         if p is None:
             continue
         name = reg.label(code, "zh" if lang == "zh" else "en") if code in reg else code
-        t = ax.text(p.x, p.y, name, ha="center", va="center", fontsize=_FONT[size] * 0.8,
+        half = 0.5 * len(name) * fs * per_point * (1.0 if lang == "zh" else 0.6)
+        x, y = p.x, p.y
+        while any(abs(x - px) < half + ph and abs(y - py) < line for px, py, ph in placed):
+            y -= line
+        placed.append((x, y, half))
+        if y != p.y:
+            ax.plot([p.x, x], [p.y, y + 0.4 * line], color="#1a1a1a", lw=0.35, zorder=5,
+                    gid=f"leader-{code}")
+        t = ax.text(x, y, name, ha="center", va="center", fontsize=fs,
                     fontfamily=_font(lang), zorder=6, gid=f"label-{code}")
         t.set_path_effects([patheffects.withStroke(linewidth=1.2, foreground="white")])
 
@@ -383,6 +398,7 @@ def save_city_maps(result: Any, outdir: str | Path, *, lisa: pd.DataFrame | None
     for ``lang="zh"``.  ``sample`` defaults to every city with a row in the
     result's panel, so cities dropped by the missing-data rule show as "no data".
     """
+    import matplotlib
     import matplotlib.pyplot as plt
 
     from gmindex.io.writers import save_figure
@@ -401,10 +417,14 @@ def save_city_maps(result: Any, outdir: str | Path, *, lisa: pd.DataFrame | None
     if lisa is not None:
         year = int(lisa["year"].iloc[0]) if "year" in lisa.columns else ""
         jobs.append((f"city_map_lisa_{year}", lambda: city_lisa_map(lisa, sample=sample, lang=lang)))
-    for stem, make in jobs:
-        fig = make().figure
-        try:
-            written += save_figure(fig, outdir / f"{stem}{suffix}", formats=tuple(formats), dpi=dpi)
-        finally:
-            plt.close(fig)
+    # Type 42 (TrueType) fonts in PDF and text kept as text in SVG, so journals and
+    # editors can change the labels.
+    with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none"}):
+        for stem, make in jobs:
+            fig = make().figure
+            try:
+                written += save_figure(fig, outdir / f"{stem}{suffix}", formats=tuple(formats),
+                                       dpi=dpi)
+            finally:
+                plt.close(fig)
     return written

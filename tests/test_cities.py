@@ -296,7 +296,7 @@ def test_city_map_distinguishes_no_data_and_not_in_sample(result):
     sample = list(scores["code"]) + ["130100"]  # 石家庄: in the sample, no value here
     ax = city_choropleth(scores, "score", sample=sample, size="double")
     patches = {p.get_gid(): p for p in ax.patches}
-    assert to_hex(patches["unit-433100"].get_facecolor()) == "#cfcfcf"  # 湘西: not covered
+    assert to_hex(patches["unit-433100"].get_facecolor()) == "#e0e0e0"  # 湘西: not covered
     assert patches["unit-130100"].get_hatch() == "////"  # no data
     assert patches["unit-710000"].get_hatch() == "////"  # Taiwan drawn, no data
     assert not patches[f"unit-{in_data}"].get_hatch()
@@ -352,3 +352,15 @@ def test_provenance_numbers_match_the_data(panel, result):
     r = agg[(agg["year"] == 2019) & (agg["city_series"] == "gdp_100m_yuan")].set_index("province")
     assert (f"Xinjiang GDP {r.loc['65', 'ratio']:.2f}, Hainan {r.loc['46', 'ratio']:.2f}, "
             f"Qinghai {r.loc['63', 'ratio']:.2f}, Yunnan {r.loc['53', 'ratio']:.2f}") in text.replace("\n", " ")
+
+
+def test_saved_city_maps_keep_text_editable(result, tmp_path):
+    from gmindex.city_maps import save_city_maps
+
+    paths = save_city_maps(result, tmp_path, formats=("pdf", "svg"), label_top=2)
+    svg = next(p for p in paths if p.name == "city_map_score_2019.svg").read_text()
+    assert "<text" in svg  # svg.fonttype none: labels stay text
+    pdf = next(p for p in paths if p.name == "city_map_score_2019.pdf").read_bytes()
+    assert b"FontFile2" in pdf and b"Type3" not in pdf  # TrueType (Type 42), no Type 3
+    again = save_city_maps(result, tmp_path / "again", formats=("svg",), label_top=2)
+    assert again[1].read_bytes() == next(p for p in paths if p.name == again[1].name).read_bytes()
