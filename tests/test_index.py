@@ -104,7 +104,7 @@ def test_missing_cell_rules_indicator_and_impute(reg):
 
 
 def test_unknown_option_lists_choices(reg):
-    with pytest.raises(ValueError, match="normalization='yearly' is not known"):
+    with pytest.raises(ValueError, match="normalization 'yearly' is not known; use one of: fixed, per_year, pooled"):
         build_index(tiny_panel(), tiny_spec(), registry=reg, normalization="yearly")
     with pytest.raises(ValueError, match="needs goalposts"):
         build_index(tiny_panel(), tiny_spec(), registry=reg, normalization="fixed")
@@ -140,7 +140,8 @@ def test_fixed_goalposts_keep_earlier_scores_when_a_year_is_appended(reg):
                         normalization="fixed", reference_years=[2016])
     both = build_index(panel, spec, registry=reg, normalization="fixed", reference_years=[2016])
     old = both.scores[both.scores.year == 2016].reset_index(drop=True)
-    pd.testing.assert_frame_equal(old[["code", "year", "score"]], first.scores[["code", "year", "score"]])
+    pd.testing.assert_frame_equal(old[["code", "year", "score"]], first.scores[["code", "year", "score"]],
+                                  check_exact=True)
     # Reusing the goalposts of the first build gives the same.
     again = build_index(panel, spec, registry=reg, normalization="fixed", goalposts=first.goalposts,
                         weighting="user", weights=dict(zip(first.weights.indicator, first.weights.weight)))
@@ -195,8 +196,9 @@ def test_default_index_covers_30_provinces_2016_2020(default_result):
     assert abs(res.weights["weight"].sum() - 1) < 1e-12
 
 
-def test_default_entropy_weights_match_scikit_criteria(default_result):
+def test_default_entropy_weights_match_scikit_criteria(default_panel, default_spec):
     skc = pytest.importorskip("skcriteria.preprocessing.weighters")
+    default_result = build_index(default_panel, default_spec, hierarchy="flat")
     z = default_result.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
     z = z[default_result.weights["indicator"]].to_numpy()
     np.testing.assert_allclose(default_result.weights["weight"], skc.entropy_weights(z), atol=1e-10)
@@ -218,6 +220,125 @@ def test_provenance_records_hashes_and_options(default_result):
 
 
 def test_replay_changes_one_option(default_result):
-    eq = default_result.replay(weighting="equal")
+    eq = default_result.replay(weighting="equal", hierarchy="flat")
     assert eq.options["normalization"] == default_result.options["normalization"]
     np.testing.assert_allclose(eq.weights["weight"], 1 / len(eq.weights))
+
+
+# --- hierarchical weighting, options and the stage tables ------------------------
+
+
+def test_pillar_hierarchy_fixed_weights_hand_computed(reg):
+    panel = tiny_panel(seed=2)
+    res = build_index(panel, tiny_spec(), registry=reg, hierarchy="pillar", weighting="equal",
+                      pillar_weighting="fixed", pillar_weights={"p1": 0.3, "p2": 0.7})
+    w = res.weights.set_index("indicator")
+    np.testing.assert_allclose(w["weight"], [0.15, 0.15, 0.7], rtol=1e-15)
+    z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+    np.testing.assert_allclose(res.scores["score"], z[["a", "b", "c"]].to_numpy() @ [0.15, 0.15, 0.7],
+                               rtol=1e-12)
+    ew = res.effective_weights
+    assert ew.columns.tolist() == ["pillar", "indicator", "weight_within_pillar", "pillar_weight",
+                                   "effective_weight"]
+    totals = ew[ew["indicator"] == "(pillar total)"].set_index("pillar")["effective_weight"]
+    np.testing.assert_allclose(totals, [0.3, 0.7])
+    assert res.provenance["effective_weights"] == ew.to_dict("records")
+    # Pillar sub-scores are the within-pillar weighted means.
+    p1 = res.pillar_scores.query("pillar == 'p1'")["score"].to_numpy()
+    np.testing.assert_allclose(p1, (z["a"] + z["b"]).to_numpy() / 2, rtol=1e-12)
+
+
+def test_entropy_floor_raises_the_weak_pillar_to_the_floor(reg):
+    panel = tiny_panel(seed=4)
+    free = build_index(panel, tiny_spec(), registry=reg, hierarchy="pillar",
+                       pillar_weighting="entropy")
+    pw = free.weights.groupby("pillar")["pillar_weight"].first()
+    floor = round(float(pw.min()) + 0.05, 6)
+    res = build_index(panel, tiny_spec(), registry=reg, hierarchy="pillar",
+                      pillar_weighting="entropy_floor", pillar_floor=floor)
+    got = res.weights.groupby("pillar")["pillar_weight"].first()
+    # Two pillars: the weak one sits at the floor, the other takes the rest.
+    assert got[pw.idxmin()] == pytest.approx(floor, abs=1e-15)
+    assert got.sum() == pytest.approx(1.0, abs=1e-15)
+    # Hand-computed: entropy of the pillar sub-scores (within-pillar entropy weights).
+    z = free.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+    within = free.weights.set_index("indicator")["weight_within_pillar"]
+    sub = np.column_stack([z[["a", "b"]].to_numpy() @ within[["a", "b"]].to_numpy(), z["c"].to_numpy()])
+    np.testing.assert_allclose(pw.loc[["p1", "p2"]], entropy_weights(sub).weights, rtol=1e-12)
+
+
+def test_options_come_from_caller_then_spec_then_default(reg):
+    spec = tiny_spec(method={"hierarchy": "pillar", "pillar_weighting": "entropy"})
+    res = build_index(tiny_panel(), spec, registry=reg)
+    src = res.provenance["option_sources"]
+    assert (src["hierarchy"], src["pillar_weighting"], src["weighting"]) == ("spec", "spec", "default")
+    assert "weight_within_pillar" in res.weights.columns
+    flat = build_index(tiny_panel(), spec, registry=reg, hierarchy="flat")
+    assert flat.provenance["option_sources"]["hierarchy"] == "caller"
+    plain = build_index(tiny_panel(), tiny_spec(), registry=reg)
+    pd.testing.assert_frame_equal(flat.weights, plain.weights)
+    pd.testing.assert_frame_equal(flat.scores, plain.scores)
+    # A replay leaves spec-given options to the spec.
+    assert res.replay(aggregation="topsis").options["hierarchy"] == "pillar"
+
+
+def test_bad_combinations_raise_once_naming_the_options(reg):
+    with pytest.raises(ValueError) as info:
+        build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar", max_weight=0.4,
+                    weighting="entropy_per_year")
+    text = str(info.value)
+    assert "weighting='entropy_per_year'" in text and "max_weight" in text
+    with pytest.raises(ValueError, match="pillar_weighting='fixed' needs pillar_weights"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar", pillar_weighting="fixed")
+    with pytest.raises(ValueError, match="need hierarchy='pillar'"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, pillar_weighting="entropy")
+    with pytest.raises(ValueError, match="fixed pillar weights of .* sum to 0.9, not 1"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar",
+                    pillar_weighting="fixed", pillar_weights={"p1": 0.5, "p2": 0.4})
+
+
+def test_log_names_callables_that_exist(reg):
+    import importlib
+
+    from gmindex.pipeline import callable_name
+
+    variants = [{}, {"hierarchy": "pillar", "pillar_weighting": "entropy_floor", "pillar_floor": 0.2},
+                {"aggregation": "topsis", "weighting": "critic"}, {"max_weight": 0.4}]
+    for options in variants:
+        res = build_index(tiny_panel(), tiny_spec(), registry=reg, **options)
+        for step in res.log:
+            for name in step.func.split(" then "):
+                module, _, qualname = name.rpartition(".")
+                obj = importlib.import_module(module)
+                for part in qualname.split("."):
+                    obj = getattr(obj, part)
+                assert callable_name(obj) == name
+
+
+def test_a_new_weighting_is_one_table_entry(reg, monkeypatch):
+    from gmindex import pipeline
+
+    def cv_weights(z, *, labels, shift=0.0, user=None):
+        cv = z.std(axis=0) / z.mean(axis=0)
+        return cv / cv.sum()
+
+    monkeypatch.setitem(pipeline.WEIGHTINGS, "cv", pipeline.Weighting(cv_weights))
+    res = build_index(tiny_panel(), tiny_spec(), registry=reg, weighting="cv")
+    assert res.log[3].func.endswith("cv_weights")
+    z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")[["a", "b", "c"]]
+    np.testing.assert_allclose(res.weights["weight"], cv_weights(z.to_numpy(), labels=list("abc")))
+    with pytest.raises(ValueError, match="weighting 'cvv' is not known; use one of: critic, cv, entropy"):
+        build_index(tiny_panel(), tiny_spec(), registry=reg, weighting="cvv")
+
+
+def test_export_writes_effective_weights(reg, tmp_path):
+    import json
+
+    res = build_index(tiny_panel(), tiny_spec(), registry=reg, hierarchy="pillar")
+    paths = res.export(tmp_path, formats=("csv",))
+    assert tmp_path / "index_effective_weights.csv" in paths
+    back = pd.read_csv(tmp_path / "index_effective_weights.csv")
+    np.testing.assert_allclose(back["effective_weight"], res.effective_weights["effective_weight"],
+                               atol=1e-9)
+    prov = json.loads((tmp_path / "index_provenance.json").read_text(encoding="utf-8"))
+    assert prov["option_sources"]["hierarchy"] == "caller" and prov["effective_weights"]

@@ -39,8 +39,10 @@ def spec(default_spec):
 
 
 @pytest.fixture(scope="module")
-def base(default_result):
-    return default_result
+def base(panel, spec):
+    # Flat pooled entropy, whatever the default spec's [index] method says: the hand checks
+    # below (equal weights = column means, entropy weights) are of the flat index.
+    return build_index(panel, spec, hierarchy="flat")
 
 
 @pytest.fixture(scope="module")
@@ -87,26 +89,29 @@ def test_baseline_choices_reproduce_build_index_exactly(base):
     assert res.sensitivity.empty
 
 
-@pytest.mark.parametrize(
-    "choice, build",
-    [
-        (fixed(normalization="per_year", weighting="critic", aggregation="topsis"),
-         dict(normalization="per_year", weighting="critic", aggregation="topsis")),
-        (fixed(normalization="fixed", weighting="entropy_per_year", shift=0.01),
-         dict(normalization="fixed", reference_years=[2016], weighting="entropy_per_year",
-              shift=0.01)),
-        (fixed(normalization="fixed", weighting="entropy", aggregation="topsis", shift=0.0001),
-         dict(normalization="fixed", reference_years=[2016], aggregation="topsis", shift=0.0001)),
-    ],
-)
-def test_configurations_match_build_index(base, panel, spec, choice, build):
+@pytest.mark.parametrize("hierarchy", ["flat", "pillar"])
+def test_engine_equals_build_index_for_every_configuration(panel, spec, hierarchy):
+    """The engine runs the stage functions of build_index: each configuration, bit for bit."""
+    extra = ({"hierarchy": "flat"} if hierarchy == "flat" else
+             {"hierarchy": "pillar", "pillar_weighting": "entropy_floor", "pillar_floor": 0.1})
+    weightings = ["entropy", "equal", "critic"] + (["entropy_per_year"] if hierarchy == "flat" else [])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ref = build_index(panel, spec, **build)
-    res = monte_carlo(base, draws=2, seed=0, choices=choice)
-    got = aligned(ref, res)
-    np.testing.assert_array_equal(res.scores[:, 1], got["score"].to_numpy())
-    np.testing.assert_array_equal(res.ranks[:, 1], got["rank"].to_numpy())
+        start = build_index(panel, spec, **extra)
+        space = {"normalization": ["pooled", "per_year", "fixed"], "weighting": weightings,
+                 "aggregation": ["sum", "topsis"], "shift": [0.0, 0.01], "leave_out": "none",
+                 "missing": "drop_unit"}
+        res = monte_carlo(start, draws=400, seed=0, choices=space)
+        factors = ["normalization", "weighting", "aggregation", "shift"]
+        firsts = res.draws.drop_duplicates(subset=factors)
+        assert len(firsts) == 3 * len(weightings) * 2 * 2
+        for row in firsts.itertuples():
+            fixed_years = {"reference_years": [2016]} if row.normalization == "fixed" else {}
+            ref = build_index(panel, spec, normalization=row.normalization, weighting=row.weighting,
+                              aggregation=row.aggregation, shift=row.shift, **fixed_years, **extra)
+            got = aligned(ref, res)
+            np.testing.assert_array_equal(res.scores[:, row.draw], got["score"].to_numpy())
+            np.testing.assert_array_equal(res.ranks[:, row.draw], got["rank"].to_numpy())
 
 
 def test_leave_one_indicator_out_drops_it(base, panel, spec):
@@ -118,7 +123,7 @@ def test_leave_one_indicator_out_drops_it(base, panel, spec):
     expected = z.drop(columns=drop).mean(axis=1).reindex(pd.MultiIndex.from_frame(res.keys))
     np.testing.assert_allclose(res.scores[:, 0], expected.to_numpy(), rtol=1e-12)
     # And the same as rebuilding with the indicator removed from the spec.
-    ref = build_index(panel, spec.without(drop), weighting="equal")
+    ref = build_index(panel, spec.without(drop), weighting="equal", hierarchy="flat")
     np.testing.assert_array_equal(res.ranks[:, 0], aligned(ref, res)["rank"].to_numpy())
 
 
@@ -126,7 +131,7 @@ def test_leave_one_pillar_out_drops_all_its_indicators(base, panel, spec):
     res = monte_carlo(base, draws=2, seed=0, choices=fixed(leave_out="pillar:innovation"))
     innovation = [i.id for i in spec.indicators if i.pillar == "innovation"]
     assert len(innovation) == 3
-    ref = build_index(panel, spec.without(*innovation))
+    ref = build_index(panel, spec.without(*innovation), hierarchy="flat")
     np.testing.assert_array_equal(res.scores[:, 0], aligned(ref, res)["score"].to_numpy())
 
 
@@ -262,8 +267,9 @@ def test_bad_input_is_named(base, panel, spec):
         monte_carlo(base, draws=3, choices={"aggregation": {"sum": 0.5, "topsis": 0.2}})
     with pytest.raises(ValueError, match="leave_out"):
         monte_carlo(base, draws=3, choices={"leave_out": ["indicator:nope"]})
-    with pytest.raises(ValueError, match="hierarchy"):
-        monte_carlo(build_index(panel, spec, hierarchy="pillar"), draws=3)
+    with pytest.raises(ValueError, match="weighting='user'"):
+        monte_carlo(build_index(panel, spec, weighting="user",
+                                weights=dict.fromkeys(spec.indicator_ids, 1 / 8)), draws=3)
     with pytest.raises(TypeError, match="IndexResult"):
         monte_carlo(panel, draws=3)
 
@@ -286,3 +292,99 @@ def test_tables_metadata_and_progress(base):
     assert meta["draws"] == 8 and meta["seed"] == 4 and meta["base_year"] == 2016
     assert meta["choices"]["shift"] == {"0.0": pytest.approx(1 / 3), "0.0001": pytest.approx(1 / 3),
                                         "0.01": pytest.approx(1 / 3)}
+
+
+# --- indicator systems ------------------------------------------------------------
+
+
+def test_indicator_systems_of_the_default_spec(spec):
+    from gmindex.robustness import indicator_systems
+
+    systems = indicator_systems(spec)
+    assert list(systems)[0] == "default" and systems["default"] is spec
+    innovation = [i.id for i in spec.indicators if i.pillar == "innovation"]
+    kept = systems["without_pillar:innovation"].indicator_ids
+    assert not set(innovation) & set(kept) and len(kept) == len(spec.indicators) - len(innovation)
+    assert len(systems) == 1 + len(spec.pillar_ids) + sum(i.optional for i in spec.indicators) \
+        + len(spec.alternatives) + (sum(i.optional for i in spec.indicators) > 1)
+
+
+def test_orderings_by_system_designs(base, mc):
+    from gmindex.datasets import data_dir
+    from gmindex.spec import read_spec
+
+    alt = read_spec(data_dir() / "spec_alternative.toml")
+    res = monte_carlo(base, draws=200, seed=7, systems={"alternative": alt})
+    # The main draws do not depend on the systems option.
+    pd.testing.assert_frame_equal(res.draws, mc.draws)
+    np.testing.assert_array_equal(res.ranks, mc.ranks)
+    table = res.orderings_by_system
+    assert table.columns.tolist() == ["year", "ordering", "varied", "share", "n_draws"]
+    assert set(table["varied"]) == {"systems", "methods", "both"}
+    assert table["share"].between(0, 1).all()
+    n_systems = len(res.systems)
+    assert "spec:alternative" in res.systems and res.systems["spec:alternative"] == "gmi_alternative"
+    per = table.set_index(["year", "ordering", "varied"])["n_draws"]
+    # The alternative spec ends in 2019: it is absent from the 2020 rows.
+    assert per[(2019, "east > west", "systems")] == n_systems
+    assert per[(2020, "east > west", "systems")] == n_systems - 1
+    assert per[(2016, "east > west", "methods")] == 200
+    # "methods" is the main Monte Carlo: the same share as its region4 pair.
+    east_west = mc.orderings.query("scheme == 'region4' and ordering == 'east > west'").set_index("year")
+    for year, share in east_west["share"].items():
+        assert table.query("year == @year and ordering == 'east > west' and varied == 'methods'")[
+            "share"].item() == pytest.approx(share)
+    meta = res.metadata()
+    assert meta["system_draws"] == 200 and meta["systems"]["default"] == "gmi_default"
+    assert "robustness_orderings_by_system" in res.tables()
+    assert len(res.system_draws) == 200 and set(res.system_draws["system"]) <= set(res.systems)
+
+
+def test_systems_design_equals_build_index_per_system(base, panel, spec):
+    """varied="systems": each system once, built with the baseline methods, as build_index does."""
+    from gmindex.robustness import indicator_systems
+    from gmindex.robustness.systems import ORDERINGS, ordering_holds
+
+    res = monte_carlo(base, draws=3, seed=2, systems=True)
+    order = ("east", "central", "west", "northeast")
+    holds = []
+    for system in indicator_systems(spec).values():
+        means = build_index(panel, system, hierarchy="flat").to_frame().groupby(["year", "region4"])["score"].mean()
+        holds.append(ordering_holds(means.unstack()[list(order)].to_numpy()[None], order))
+    got = res.orderings_by_system.query("varied == 'systems'")
+    for t, year in enumerate(spec.years):
+        for name in ORDERINGS:
+            expect = np.mean([h[name][0, t] for h in holds])
+            assert got.query("year == @year and ordering == @name")["share"].item() == expect
+
+
+def test_optional_indicators_and_alternatives_become_systems(base, panel, spec):
+    import dataclasses
+
+    from gmindex.datasets import data_dir
+    from gmindex.robustness import indicator_systems
+    from gmindex.spec import Alternative, read_spec
+
+    extended = read_spec(data_dir() / "spec_alternative.toml")
+    elec = extended.indicator("electricity_intensity")
+    alt = Alternative(**{f.name: getattr(elec, f.name) for f in dataclasses.fields(elec)},
+                      replaces="energy_intensity")
+    optional = {"hightech_nps_gdp", "env_spending_share"}
+    spec2 = spec.replace(
+        indicators=tuple(dataclasses.replace(i, optional=i.id in optional) for i in spec.indicators),
+        alternatives=(alt,),
+        series=spec.series + tuple(s for s in extended.series if s.id == elec.numerator),
+    )
+    systems = indicator_systems(spec2)
+    assert [n for n in systems if not n.startswith("without_pillar:")] == [
+        "default", "without_optional:hightech_nps_gdp", "without_optional:env_spending_share",
+        "without_optional:all", "alternative:electricity_intensity"]
+    assert "electricity_intensity" in systems["alternative:electricity_intensity"].indicator_ids
+    assert "energy_intensity" not in systems["alternative:electricity_intensity"].indicator_ids
+    assert not optional & set(systems["without_optional:all"].indicator_ids)
+    res = monte_carlo(build_index(panel, spec2, hierarchy="flat"), draws=50, seed=3, systems=True)
+    assert set(res.systems) == set(systems)
+    swapped = build_index(panel, systems["alternative:electricity_intensity"])
+    # Shandong (37) has no electricity in 2020: drop_unit removes it from that system only.
+    assert "37" in swapped.provenance["units_dropped"]
+    assert res.orderings_by_system.query("varied == 'systems'")["n_draws"].eq(len(systems)).all()
