@@ -163,15 +163,15 @@ def load_city_spec():
 
 
 def city_index(panel: pd.DataFrame | None = None, spec: Any = None, **options: Any):
-    """Build the default city index: entropy weights within and across pillars.
+    """Build the city index (method from the spec's ``[index]``, or ``options``).
 
     Parameters
     ----------
     panel, spec : optional
         Default: the bundled city panel and ``spec_city.toml``.
     **options
-        Passed to :func:`gmindex.index.build_index` (``hierarchy="pillar"``
-        unless given).
+        Passed to :func:`gmindex.index.build_index`; they override the spec's
+        method (the default spec: entropy within pillars, equal pillar weights).
 
     Returns
     -------
@@ -189,7 +189,6 @@ def city_index(panel: pd.DataFrame | None = None, spec: Any = None, **options: A
     spec = load_city_spec() if spec is None else spec
     registry = options.pop("registry", None) or city_registry()
     registry.check_years(panel)
-    options.setdefault("hierarchy", "pillar")
     return build_index(panel, spec, registry=registry, **options)
 
 

@@ -364,3 +364,11 @@ def test_saved_city_maps_keep_text_editable(result, tmp_path):
     assert b"FontFile2" in pdf and b"Type3" not in pdf  # TrueType (Type 42), no Type 3
     again = save_city_maps(result, tmp_path / "again", formats=("svg",), label_top=2)
     assert again[1].read_bytes() == next(p for p in paths if p.name == again[1].name).read_bytes()
+
+
+def test_spec_note_on_entropy_pillar_weights(panel):
+    """spec_city.toml says entropy across pillars would give innovation almost 90%."""
+    assert "almost 90%" in (DATA / "spec_city.toml").read_text(encoding="utf-8")
+    res = city_index(panel, pillar_weighting="entropy")
+    share = res.weights.groupby("pillar")["weight"].sum()["innovation"]
+    assert 0.85 <= share < 0.90
