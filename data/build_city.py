@@ -72,6 +72,8 @@ CCSY_SERIES = (
 )
 FIRST_YEAR, LAST_YEAR = 2016, 2020
 CO2_LAST_YEAR = 2019
+#: Year-on-year ratio beyond this factor (either way) gives a yoy_jump flag.
+JUMP_FACTOR = 5.0
 COLUMNS = ("code", "year", "indicator", "value", "unit", "source_id")
 NON_MAINLAND = ("71", "81", "82")
 
@@ -262,6 +264,20 @@ def build_flags(raw: Path, panel: list[tuple[str, ...]]) -> list[tuple[str, ...]
         if key in present:
             kind = "yoy_jump" if r["check"].startswith("yoy") else "implausible"
             flags.add((r["city_code"], r["year"], r["indicator"], kind, r["check"]))
+    # Own rule on top of the extraction's flags (which use indicator-specific thresholds
+    # and miss e.g. 徐州 NOx 2019, 211 t between 42 034 and 15 002): a ratio between
+    # consecutive years beyond JUMP_FACTOR either way.
+    flagged = {(f[0], f[1], f[2]) for f in flags if f[3] == "yoy_jump"}
+    values = {(r[2], r[0], int(r[1])): float(r[3]) for r in panel}
+    for (ind, code, year), value in sorted(values.items()):
+        prev = values.get((ind, code, year - 1))
+        if prev is None or prev <= 0 or (code, str(year), ind) in flagged:
+            continue
+        ratio = value / prev
+        if ratio > JUMP_FACTOR or ratio < 1 / JUMP_FACTOR:
+            flags.add((code, str(year), ind, "yoy_jump",
+                       f"yoy ratio {ratio:.3f} (prev {prev:g}); build_city rule: outside "
+                       f"1/{JUMP_FACTOR:g}..{JUMP_FACTOR:g}"))
     for code, year, ind, *_ in panel:
         if ind in ("gdp_100m_yuan", "secondary_va_100m_yuan") and year == "2018":
             flags.add((code, year, ind, "vintage_pre_census",

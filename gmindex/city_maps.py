@@ -126,7 +126,10 @@ def _lat_y() -> float:
 def _draw(ax, geoms, colours, hatches, lw, zorder=1, prefix="") -> None:
     from matplotlib.patches import PathPatch
 
-    from gmindex.maps import _polygon_path  # one home for shapely -> matplotlib paths
+    try:  # one home for shapely -> matplotlib paths (maps.base once maps is a package)
+        from gmindex.maps.base import _polygon_path
+    except ImportError:
+        from gmindex.maps import _polygon_path
 
     for code, geom, face, hatch in zip(_layers()["codes"], geoms, colours, hatches):
         if geom is None or geom.is_empty:
