@@ -111,6 +111,20 @@ write_table(scores, results / "tab_city_scores", formats=("csv", "xlsx"))
 _ = write_table(res.weights, results / "tab_city_weights", formats=("csv",))
 
 # %% [markdown]
+# Flagged cells (`data/flags_city.csv`) stay in the index as published; those that enter it
+# are counted below, with the year-on-year jumps listed (check them before quoting a single
+# city's score).
+
+# %%
+flags = pd.read_csv(city_data_path("flags_city.csv"), dtype={"code": str})
+in_index = flags[flags["series"].isin(used) & flags["year"].isin(years)
+                 & flags["code"].isin(scores["code"])]
+print("flagged cells entering the index:", in_index["flag"].value_counts().to_dict())
+jumps = in_index[in_index["flag"] == "yoy_jump"].copy()
+jumps["city"] = jumps["code"].map(registry.labels())
+print(jumps[["city", "year", "series", "note"]].to_string(index=False))
+
+# %% [markdown]
 # Method as the provincial default: entropy weights within each pillar, equal weights across
 # the pillars. The heaviest indicator of each pillar and its best three cities are printed
 # below. Section 3 checks the gradient with flat pooled entropy weights.
