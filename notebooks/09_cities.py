@@ -54,7 +54,7 @@ import gmindex
 from gmindex.cities import (city_data_path, city_index, city_registry, load_city_panel,
                             load_city_spec)
 from gmindex.city_analysis import aggregation_check, city_analysis
-from gmindex.city_maps import city_choropleth, city_lisa_map
+from gmindex.city_maps import city_choropleth, save_city_maps
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
 from gmindex.io.writers import save_figure, write_table
@@ -221,13 +221,10 @@ print(f"LISA clusters {last} (p < 0.05):", lisa["cluster"].value_counts().to_dic
 # %%
 sample = sorted(set(panel["code"]) & set(registry.codes) - {"341400", "371200"})
 for lang in ("en", "zh"):
-    ax = city_choropleth(scores[scores["year"] == last], "score", sample=sample, lang=lang,
-                         label_top=3)
-    save_figure(ax.figure, figures / f"city_map_score_{last}{'_zh' if lang == 'zh' else ''}",
-                formats=("png", "pdf", "svg"))
-    plt.close(ax.figure)
-ax = city_lisa_map(lisa, sample=sample)
-save_figure(ax.figure, figures / f"city_map_lisa_{last}", formats=("png", "pdf"))
+    written = save_city_maps(res, figures, lisa=lisa, sample=sample, lang=lang, label_top=3,
+                             formats=("png", "pdf", "svg"))
+print(f"{len(written)} map files per language in {figures}/, e.g. {written[-1].name}")
+ax = city_choropleth(scores[scores["year"] == last], "score", sample=sample, label_top=3)
 plt.show()
 
 # %% [markdown]

@@ -168,6 +168,8 @@ def test_notebook_coverage_statements(panel):
     used = {s for ind in spec.indicators for s in (ind.numerator, ind.denominator) if s}
     complete = [int(y) for y in cov.columns if (cov.loc[sorted(used), y] > 0).all()]
     assert complete == list(spec.years)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"its window, {complete[0]}-{complete[-1]}, is the only one" in readme
 
 
 # --------------------------------------------------------------------------- index
