@@ -486,6 +486,7 @@ def gradient_regression(
     reps: int = 9999,
     seed: int = 12345,
     weights_type: str = "rademacher",
+    cluster: str = "code",
 ) -> RegressionResult:
     """Regional gradient: pooled OLS of the score on region dummies and year effects.
 
@@ -510,6 +511,9 @@ def gradient_regression(
         seed is used for every coefficient.
     weights_type : {"rademacher", "webb", "mammen", "normal"}
         Bootstrap weight distribution.
+    cluster : str
+        ``"code"`` (default): cluster by unit; or a registry column, e.g.
+        ``"province"`` for cities (see :func:`gmindex.cities.city_registry`).
 
     Returns
     -------
@@ -561,7 +565,14 @@ def gradient_regression(
         X[r] = (data["region"] == r).astype(float)
     for y in years[1:]:
         X[f"year_{y}"] = (data["year"] == y).astype(float)
-    cluster, provinces = pd.factorize(data["code"], sort=True)
+    if cluster == "code":
+        groups = data["code"]
+    elif cluster in registry.table.columns:
+        groups = data["code"].map(registry.table[cluster])
+    else:
+        raise ValueError(f"cluster must be 'code' or a registry column, got {cluster!r}")
+    cluster_label = "province" if cluster == "code" else cluster
+    cluster, provinces = pd.factorize(groups, sort=True)
     n_clusters = len(provinces)
     fit = sm.OLS(data[value].to_numpy(), X).fit(
         cov_type="cluster", cov_kwds={"groups": cluster}, use_t=True
@@ -578,7 +589,7 @@ def gradient_regression(
 
     notes = [
         f"base region: {base} ({scheme}); coefficients are score gaps to it",
-        "year fixed effects included; standard errors clustered by province "
+        f"year fixed effects included; standard errors clustered by {cluster_label} "
         "(small-sample factor G/(G-1)*(N-1)/(N-K), t(G-1) inference)",
     ]
     if not dropped.empty:
@@ -614,7 +625,7 @@ def gradient_regression(
         nobs=int(fit.nobs),
         r2=float(fit.rsquared),
         fixed_effects=("year",),
-        cluster="province",
+        cluster=cluster_label,
         n_clusters=n_clusters,
         extra_pvalues=extra,
         dropped=dropped,
