@@ -306,7 +306,7 @@ def test_city_map_distinguishes_no_data_and_not_in_sample(result):
     assert labels[-2:] == ["No data", "Not in sample"]
     assert not [t for t in ax.texts if (t.get_gid() or "").startswith("label-")]
     assert any(a.get_label() == "south_china_sea_inset" for a in ax.child_axes)
-    assert ax.figure.get_figwidth() == pytest.approx(7.2)
+    assert ax.figure.get_figwidth() == pytest.approx(180 / 25.4, abs=1e-3)  # double column
     plt.close("all")
 
 
