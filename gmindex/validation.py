@@ -37,6 +37,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gmindex.errors import (
+    PROBLEM_COLUMNS,
+    DataError,
+    Problem,
+    ValidationReport,
+    frame_to_problems as _frame_to_problems,
+    problems_frame as _problems_frame,
+)
+from gmindex.errors import is_missing as _isna
+from gmindex.io.readers import read_with_problems
+from gmindex.locate import (
+    SOURCE_COLUMNS,
+    YEAR_RANGE,
+    Locator as _Locator,
+    duplicate_problems,
+    duplicate_problems_in as _duplicate_problems,
+    fmt_value as _fmt_value,
+    rows_text as _rows_text,
+    year_ranges as _year_ranges,
+)
 from gmindex.provinces import Registry, UnknownUnitError, default_registry
 
 __all__ = [
@@ -49,233 +69,7 @@ __all__ = [
     "panel_schema",
     "validate_file",
 ]
-
-#: Columns of every problems table, in order.
-PROBLEM_COLUMNS = (
-    "severity",
-    "file",
-    "row",
-    "code",
-    "province",
-    "column",
-    "year",
-    "indicator",
-    "problem",
-    "suggestion",
-)
-
-#: Plausible data years (inclusive); anything outside is a typo or a date.
-YEAR_RANGE = (1949, 2100)
-
-#: Columns a reader adds so that problems can point back at the source.
-SOURCE_COLUMNS = ("source_file", "source_row", "source_column", "source_label")
-
 _REQUIRED = ("code", "year", "indicator", "value")
-_SEVERITIES = ("error", "warning")
-# Shanxi and Shaanxi differ by one letter in English and are often swapped.
-_LOOKALIKES = {"14": "61", "61": "14"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem with its location, in the user's terms.
-
-    ``row`` is the 1-based line (CSV) or row (Excel) as shown by a text editor
-    or Excel; for an in-memory DataFrame without source rows it is the index
-    label (the message then says ``index`` instead of ``row``).
-    """
-
-    severity: str
-    problem: str
-    suggestion: str = ""
-    file: str | None = None
-    row: int | None = None
-    code: str | None = None
-    province: str | None = None
-    column: str | None = None
-    year: int | None = None
-    indicator: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.severity not in _SEVERITIES:
-            raise ValueError(f"severity must be one of {_SEVERITIES}, got {self.severity!r}")
-
-    def location(self) -> str:
-        """Where the problem is, e.g. ``"a.csv, row 7, column '2019', province 'Shanxii'"``."""
-        parts = [self.file] if self.file else []
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column!r}")
-        if self.province:
-            parts.append(f"province {self.province}")
-        if self.year is not None:
-            parts.append(f"year {self.year}")
-        if self.indicator:
-            parts.append(f"indicator {self.indicator!r}")
-        return ", ".join(parts)
-
-    def format(self) -> str:
-        """The problem as one line of plain text."""
-        where = self.location()
-        text = f"{where}: {self.problem}" if where else self.problem
-        if self.suggestion:
-            text += f". Fix: {self.suggestion}"
-        return text
-
-
-def _problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    problems = list(problems)
-    return pd.DataFrame(
-        {
-            col: pd.array([getattr(p, col) for p in problems],
-                          dtype="Int64" if col in ("row", "year") else "str")
-            for col in PROBLEM_COLUMNS
-        }
-    )
-
-
-def _frame_to_problems(frame: pd.DataFrame) -> list[Problem]:
-    out = []
-    for rec in frame.to_dict("records"):
-        clean = {k: (None if _isna(v) else v) for k, v in rec.items()}
-        for key in ("row", "year"):
-            if clean.get(key) is not None:
-                clean[key] = int(clean[key])
-        clean["suggestion"] = clean.get("suggestion") or ""
-        out.append(Problem(**{k: clean.get(k) for k in PROBLEM_COLUMNS}))
-    return out
-
-
-def _isna(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-class DataError(ValueError):
-    """Bad input data: the message says where, what is wrong and what to do.
-
-    Parameters
-    ----------
-    problems : Problem, sequence of Problem, or str
-        The problems found (all of them, not only the first).
-    max_listed : int
-        How many problems the message spells out; all are kept in
-        :attr:`problems`.
-
-    Attributes
-    ----------
-    problems : tuple of Problem
-
-    Examples
-    --------
-    >>> err = DataError(Problem("error", "not a number: 'abc'", "type the value",
-    ...                         file="a.csv", row=3, column="2019"))
-    >>> print(err)
-    a.csv, row 3, column '2019': not a number: 'abc'. Fix: type the value
-    """
-
-    def __init__(self, problems: Problem | Sequence[Problem] | str, *, max_listed: int = 10):
-        if isinstance(problems, str):
-            problems = [Problem("error", problems)]
-        elif isinstance(problems, Problem):
-            problems = [problems]
-        self.problems = tuple(problems)
-        super().__init__(_format_problems(self.problems, max_listed=max_listed))
-
-    def to_frame(self) -> pd.DataFrame:
-        """The problems as a table with :data:`PROBLEM_COLUMNS`."""
-        return _problems_frame(self.problems)
-
-
-def _format_problems(problems: Sequence[Problem], *, max_listed: int) -> str:
-    if len(problems) == 1:
-        return problems[0].format()
-    errors = sum(p.severity == "error" for p in problems)
-    head = f"{len(problems)} problems ({errors} errors)"
-    lines = [head + ":"] + [f"  - {p.format()}" for p in problems[:max_listed]]
-    if len(problems) > max_listed:
-        lines.append(
-            f"  ... and {len(problems) - max_listed} more "
-            "(see the .problems attribute or run validate_file for the full table)"
-        )
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """All problems found in one or more inputs.
-
-    Attributes
-    ----------
-    problems : pandas.DataFrame
-        One row per problem, columns :data:`PROBLEM_COLUMNS`; errors first.
-    source : str
-        What was checked (file names or ``"<data>"``).
-    read_reports : tuple
-        The :class:`gmindex.io.readers.ReadReport` of each file read, if any.
-    """
-
-    problems: pd.DataFrame
-    source: str = "<data>"
-    read_reports: tuple = ()
-
-    @classmethod
-    def from_problems(
-        cls, problems: Iterable[Problem], *, source: str = "<data>", read_reports: tuple = ()
-    ) -> ValidationReport:
-        """Build a report; problems are ordered errors first, then by file and row."""
-        frame = _problems_frame(problems)
-        rank = frame["severity"].map({"error": 0, "warning": 1})
-        frame = (
-            frame.assign(_rank=rank)
-            .sort_values(["_rank", "file", "row"], kind="stable", na_position="last")
-            .drop(columns="_rank")
-            .reset_index(drop=True)
-        )
-        return cls(problems=frame, source=source, read_reports=tuple(read_reports))
-
-    @property
-    def errors(self) -> pd.DataFrame:
-        """Problems of severity ``error``."""
-        return self.problems[self.problems["severity"] == "error"].reset_index(drop=True)
-
-    @property
-    def warnings(self) -> pd.DataFrame:
-        """Problems of severity ``warning``."""
-        return self.problems[self.problems["severity"] == "warning"].reset_index(drop=True)
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no error (warnings allowed)."""
-        return self.errors.empty
-
-    def raise_if_errors(self) -> ValidationReport:
-        """Raise :class:`DataError` listing every error; return the report otherwise."""
-        if not self.ok:
-            raise DataError(_frame_to_problems(self.errors))
-        return self
-
-    def summary(self, *, max_lines: int | None = 50) -> str:
-        """Plain-text summary: counts, then one block per problem."""
-        n_err, n_warn = len(self.errors), len(self.warnings)
-        lines = [f"{self.source}: {n_err} errors, {n_warn} warnings"]
-        problems = _frame_to_problems(self.problems)
-        shown = problems if max_lines is None else problems[:max_lines]
-        for p in shown:
-            lines.append(f"  {p.severity}: {p.format()}")
-        if len(shown) < len(problems):
-            lines.append(f"  ... and {len(problems) - len(shown)} more (see .to_frame())")
-        return "\n".join(lines)
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the problems table."""
-        return self.problems.copy()
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 # ---------------------------------------------------------------------------
@@ -336,117 +130,6 @@ def _norm_unit(unit: object) -> str:
     return "".join(unicodedata.normalize("NFKC", str(unit)).split()).casefold()
 
 
-def _year_ranges(years: Iterable[int]) -> str:
-    """``[2016, 2017, 2018, 2020]`` -> ``"2016-2018, 2020"``."""
-    years = sorted(set(int(y) for y in years))
-    parts: list[str] = []
-    start = prev = None
-    for y in years + [None]:
-        if start is None:
-            start = prev = y
-        elif y is not None and y == prev + 1:
-            prev = y
-        else:
-            parts.append(str(start) if start == prev else f"{start}-{prev}")
-            start = prev = y
-    return ", ".join(parts)
-
-
-class _Locator:
-    """Turns a frame's index label into a file name, row number and province text."""
-
-    def __init__(self, frame: pd.DataFrame, source: str, registry: Registry):
-        self.frame = frame
-        self.source = source
-        self.registry = registry
-        self.has_rows = "source_row" in frame.columns
-        self._files: int | None = None
-        self._names: dict[str, str] = {}
-        self._arrays: dict[str, object] = {}
-        # frame.at looks the label up in a new column Series on every call; with
-        # unique labels the same lookup on cached column arrays is much cheaper.
-        self.direct = (
-            frame.index.is_unique
-            and frame.columns.is_unique
-            and not isinstance(frame.index, pd.MultiIndex)
-        )
-
-    def at(self, idx, column: str):
-        """``frame.at[idx, column]``."""
-        if not self.direct:
-            return self.frame.at[idx, column]
-        values = self._arrays.get(column)
-        if values is None:
-            values = self._arrays[column] = self.frame[column]._values
-        return values[self.frame.index.get_loc(idx)]
-
-    def set(self, column: str, values) -> None:
-        """``frame[column] = values``, keeping :meth:`at` in step."""
-        self.frame[column] = values
-        self._arrays.pop(column, None)
-
-    def label(self, code: str) -> str:
-        """``registry.label(code)``, looked up once per code."""
-        name = self._names.get(code)
-        if name is None:
-            name = self._names[code] = self.registry.label(code)
-        return name
-
-    def file(self, idx) -> str:
-        if "source_file" in self.frame.columns:
-            value = self.at(idx, "source_file")
-            if not _isna(value):
-                return str(value)
-        return self.source
-
-    def row(self, idx) -> int | None:
-        if self.has_rows:
-            value = self.at(idx, "source_row")
-            return None if _isna(value) else int(value)
-        return None
-
-    def suffix(self, idx) -> str:
-        """' (index 3)' for in-memory frames, whose rows have no line numbers."""
-        return "" if self.has_rows else f" (index {idx})"
-
-    def where(self, idx) -> str:
-        """Short pointer used inside messages: 'row 7' or 'index 3', with file if mixed."""
-        if self.has_rows:
-            text = f"row {self.row(idx)}"
-        else:
-            text = f"index {idx}"
-        if self._files is None:  # counted once: duplicate reports call this per row
-            self._files = (
-                self.frame["source_file"].nunique() if "source_file" in self.frame else 1
-            )
-        return f"{self.file(idx)} {text}" if self._files > 1 else text
-
-    def column(self, idx, default: str) -> str:
-        if "source_column" in self.frame.columns:
-            value = self.at(idx, "source_column")
-            if not _isna(value):
-                return str(value)
-        return default
-
-    def province(self, code: object, idx=None) -> str:
-        label = None
-        if idx is not None and "source_label" in self.frame.columns:
-            raw = self.at(idx, "source_label")
-            label = None if _isna(raw) else str(raw)
-        if isinstance(code, str) and code in self.registry:
-            name = f"{self.label(code)} ({code})"
-            return name if label is None or label.strip() == code else f"{name}, written {label!r}"
-        return repr(label if label is not None else str(code))
-
-
-def _rows_text(loc: _Locator, idx: Sequence, limit: int = 3) -> str:
-    """'2 rows: row 5, row 9' or '300 rows, first: row 2'."""
-    count = f"{len(idx)} row{'s' if len(idx) != 1 else ''}"
-    if len(idx) > limit:
-        return f"{count}, first: {loc.where(idx[0])}"
-    return f"{count}: {', '.join(loc.where(i) for i in idx)}"
-
-
 def _code_text(v) -> str:
     """A code as text: 11 and 11.0 become '11'; text is stripped; missing is ''."""
     if _isna(v):
@@ -501,104 +184,6 @@ def _distinct_text(values: pd.Series, func, kinds: tuple[str, ...]) -> _Texts:
     mapped = values.map(func).to_numpy(dtype=object)
     codes, uniques = pd.factorize(mapped, use_na_sentinel=False)
     return _Texts(codes.astype(np.int64), list(uniques))
-
-
-def _fmt_value(value: object) -> str:
-    """A cell value as the user typed it: 2019.5, 'abc' (no numpy reprs)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isnan(value):
-        return repr(value)
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def duplicate_problems(
-    frame: pd.DataFrame, *, source: str = "<data>", registry: Registry | None = None
-) -> list[Problem]:
-    """One error per province-year-indicator that occurs more than once.
-
-    The message names every row involved with its value: the user chooses,
-    nothing is overwritten.  When the same rows collide in several years (a
-    province written twice in a yearbook table) they make one problem that
-    lists the years.  Used by :func:`check_panel` and by the readers.
-    """
-    keys = frame[["code", "year", "indicator"]]
-    dup = keys.duplicated(keep=False) & keys.notna().all(axis=1)
-    return _duplicate_problems(frame, dup.to_numpy(), source=source, registry=registry)
-
-
-def _duplicate_problems(
-    frame: pd.DataFrame, dup: np.ndarray, *, source: str, registry: Registry | None
-) -> list[Problem]:
-    """The problems of :func:`duplicate_problems`, given the duplicated rows (a mask)."""
-    registry = registry or default_registry()
-    loc = _Locator(frame, source, registry)
-    problems: list[Problem] = []
-    if not dup.any():
-        return problems
-    floats = loc.direct and frame["value"].dtype == np.float64
-    clusters: dict[tuple, list] = {}
-    groups = frame[dup].groupby(["indicator", "code", "year"], sort=True, dropna=True)
-    for (indicator, code, year), group in groups:
-        idx = list(group.index)
-        rows = tuple(loc.where(i) for i in idx)
-        clusters.setdefault((indicator, code, rows), []).append((int(year), idx))
-    for (indicator, code, rows), members in clusters.items():
-        years = [y for y, _ in members]
-        conflict = any(_count_values(loc, idx, floats) > 1 for _, idx in members)
-        same = "conflicting values" if conflict else "same value"
-        word = "value" if len(members) == 1 else "values"
-        listed = " and ".join(
-            f"{where} ({_label_of(loc, members[0][1][k])}{word} "
-            + ", ".join(_fmt_value(loc.at(idx[k], "value")) for _, idx in members)
-            + ")"
-            for k, where in enumerate(rows)
-        )
-        when = "" if len(years) == 1 else f" in {_year_ranges(years)}"
-        suggestion = "keep one row; the reader never picks one for you"
-        other = _LOOKALIKES.get(str(code))
-        if other is not None and other in registry:
-            suggestion = (
-                f"check whether one of them is {registry.label(other)} ({other}, "
-                f"{registry.label(other, 'zh')}): Shanxi (山西, 14) and Shaanxi (陕西, 61) "
-                "are often swapped; otherwise keep one row"
-            )
-        last = members[0][1][-1]
-        files = {loc.file(i) for _, idx in members for i in idx}
-        # The same value in two files is an agreeing overlap: combining keeps one copy.
-        severity = "warning" if not conflict and len(files) > 1 else "error"
-        if severity == "warning":
-            suggestion = "the files agree; combine_panels (or several --data) keeps one copy"
-        problems.append(
-            Problem(
-                severity,
-                f"duplicate province-year-indicator{when} ({same}): {listed}",
-                suggestion,
-                file=loc.file(last),
-                row=loc.row(last),
-                code=str(code),
-                province=loc.province(str(code)),
-                year=years[0] if len(years) == 1 else None,
-                indicator=str(indicator),
-            )
-        )
-    return problems
-
-
-def _count_values(loc: _Locator, idx: list, floats: bool) -> int:
-    """``frame.loc[idx, "value"].nunique(dropna=False)``; without pandas for floats."""
-    if not floats:
-        return loc.frame.loc[idx, "value"].nunique(dropna=False)
-    values = [loc.at(i, "value") for i in idx]
-    numbers = {v for v in values if v == v}  # 0.0 and -0.0 count once, as in pandas
-    return len(numbers) + any(v != v for v in values)
-
-
-def _label_of(loc: _Locator, idx) -> str:
-    """The province as written in the source, followed by ', ' (empty if unknown)."""
-    if "source_label" not in loc.frame.columns or _isna(loc.at(idx, "source_label")):
-        return ""
-    return f"{str(loc.at(idx, 'source_label'))!r}, "
 
 
 def check_panel(
@@ -1088,8 +673,6 @@ def validate_file(
     >>> print(report.errors["suggestion"].iloc[1])  # doctest: +ELLIPSIS
     closest known: Shanxi (14), Shaanxi (61), ...; correct the name, or add it as an alias...
     """
-    from gmindex.io.readers import _read_lenient
-
     registry = registry or default_registry()
     if isinstance(spec, (str, Path)):
         from gmindex.spec import read_spec
@@ -1100,7 +683,7 @@ def validate_file(
     frames, reports = [], []
     for one in paths:
         try:
-            frame, report = _read_lenient(one, layout=layout, registry=registry, **reader_kwargs)
+            frame, report = read_with_problems(one, layout=layout, registry=registry, **reader_kwargs)
         except DataError as exc:
             problems.extend(exc.problems)
             continue

@@ -316,7 +316,7 @@ def test_duplicated_rows_match_pandas(keys):
 @given(values=st.lists(st.sampled_from([1.0, 2.0, 0.0, -0.0, np.nan, np.inf]), min_size=1,
                        max_size=6))
 def test_count_values_matches_nunique(values):
-    from gmindex.validation import _count_values, _Locator
+    from gmindex.locate import Locator as _Locator, _count_values
 
     frame = pd.DataFrame({"value": values})
     loc = _Locator(frame, "<data>", default_registry_for_tests())

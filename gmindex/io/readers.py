@@ -27,7 +27,7 @@ Yearbook quirks are repaired and every repair is recorded in a
   the row is dropped and listed in ``report.dropped``; note lines under the
   table (注：..., 资料来源：...) likewise.
 
-Everything else raises :class:`gmindex.validation.DataError`, listing every
+Everything else raises :class:`gmindex.errors.DataError`, listing every
 bad cell with its file, row (as numbered in Excel or a text editor), column
 and province, and what to do.  A semicolon-delimited file may not use commas
 inside numbers (decimal comma or thousands separator cannot be told apart).
@@ -71,16 +71,8 @@ import numpy as np
 import pandas as pd
 
 from gmindex.provinces import Registry, UnknownUnitError, default_registry, normalize_name
-from gmindex.validation import (
-    SOURCE_COLUMNS,
-    YEAR_RANGE,
-    DataError,
-    Problem,
-    _duplicate_problems,
-    _frame_to_problems,
-    _problems_frame,
-    duplicate_problems,
-)
+from gmindex.errors import DataError, Problem, frame_to_problems, problems_frame
+from gmindex.locate import SOURCE_COLUMNS, YEAR_RANGE, duplicate_problems, duplicate_problems_in
 
 __all__ = [
     "MISSING_MARKS",
@@ -212,7 +204,7 @@ class ReadReport:
         year_float, year_suffix.
     problems : pandas.DataFrame
         Errors and warnings met while reading (columns of
-        :data:`gmindex.validation.PROBLEM_COLUMNS`).
+        :data:`gmindex.errors.PROBLEM_COLUMNS`).
     notes : tuple of str
         Plain-text notes (encoding used, columns ignored, rows dropped).
     """
@@ -246,8 +238,8 @@ class ReadReport:
         return {k: int(v) for k, v in self.repairs["repair"].value_counts().sort_index().items()}
 
     def problem_list(self) -> list[Problem]:
-        """The reading problems as :class:`gmindex.validation.Problem` objects."""
-        return _frame_to_problems(self.problems)
+        """The reading problems as :class:`gmindex.errors.Problem` objects."""
+        return frame_to_problems(self.problems)
 
     def summary(self) -> str:
         """A few lines of plain text."""
@@ -321,7 +313,7 @@ class _Collector:
             missing=_frame(self.missing, _MISSING_COLS),
             dropped=_frame(self.dropped, _DROPPED_COLS),
             repairs=_frame(self.repairs, _REPAIR_COLS),
-            problems=_problems_frame(self.problems),
+            problems=problems_frame(self.problems),
             notes=tuple(self.notes),
         )
 
@@ -1635,7 +1627,7 @@ def _finish(frame: pd.DataFrame, report: ReadReport, *, registry, keep_source: b
         dupes = duplicate_problems(frame, source=report.file,
                                    registry=registry or default_registry())
     else:
-        dupes = _duplicate_problems(frame, dup, source=report.file,
+        dupes = duplicate_problems_in(frame, dup, source=report.file,
                                     registry=registry or default_registry())
     if dupes:
         raise DataError(dupes)
@@ -1734,7 +1726,7 @@ def read_long(
     >>> read_long(path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gmindex.validation.DataError: .../provinces.csv, row 1: missing column(s): year (or 年份), ...
+    gmindex.errors.DataError: .../provinces.csv, row 1: missing column(s): year (or 年份), ...
     """
     return read_long_with_report(
         path, registry=registry, sheet=sheet, header_rows=header_rows, keep_source=keep_source
@@ -1840,7 +1832,7 @@ def read_wide(
     )[0]
 
 
-def _read_lenient(path, *, layout: str = "long", registry=None, **kwargs):
+def read_with_problems(path, *, layout: str = "long", registry=None, **kwargs):
     """Read without raising for bad cells: (frame with source columns, report).
 
     Unusable cells are left out of the frame and listed in ``report.problems``;
