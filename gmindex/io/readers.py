@@ -70,7 +70,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gmindex.provinces import Registry, UnknownUnitError, default_registry, normalize_name
+from gmindex.provinces import (
+    Registry,
+    UnknownUnitError,
+    default_registry,
+    normalize_name,
+    OUTSIDE_MAINLAND,
+    outside_mainland,
+)
 from gmindex.errors import DataError, Problem, frame_to_problems, problems_frame
 from gmindex.locate import SOURCE_COLUMNS, YEAR_RANGE, duplicate_problems, duplicate_problems_in
 
@@ -128,6 +135,7 @@ _REGIONAL = frozenset(
         for s in ("", " region", " total")
     }
 )
+_OUTSIDE_KEYS = frozenset(k for k in OUTSIDE_MAINLAND if not k.isdigit())
 _NOTE_PREFIXES = ("注", "说明", "资料来源", "数据来源", "来源", "note", "source", "*")
 
 # Header names understood by read_long (compared after _header_key).
@@ -526,7 +534,9 @@ def _header_key(cell: object) -> str:
 
 @dataclass(frozen=True)
 class _Label:
-    kind: str  # "province" | "national total" | "regional subtotal" | "note" | "unknown" | "blank"
+    # "province" | "national total" | "regional subtotal" | "outside the mainland" |
+    # "repeated header" | "note" | "unknown" | "blank"
+    kind: str
     code: str | None = None
     footnote: str | None = None  # the label without its footnote mark, when one was stripped
     problem: str = ""
@@ -557,9 +567,14 @@ class _Labels:
             return _Label("national total", footnote=footnote)
         if key in _REGIONAL:
             return _Label("regional subtotal", footnote=footnote)
+        if _ALIAS_ROLE.get(_header_key(bare)) in _PROVINCE_ROLES:
+            return _Label("repeated header", footnote=footnote)
         try:
             return _Label("province", self.registry.to_code(bare), footnote=footnote)
         except UnknownUnitError as exc:
+            outside = outside_mainland(bare)
+            if outside is not None:  # only when the registry does not list it
+                return _Label("outside the mainland", footnote=footnote, problem=outside)
             hint = str(exc).split("; ", 1)[-1]
             return _Label(
                 "unknown",
@@ -575,7 +590,7 @@ class _Labels:
         if text in self.cache:
             return self.cache[text].kind not in ("unknown", "blank")
         key = normalize_name(_FOOTNOTE.sub("", text).strip())
-        if key in _NATIONAL or key in _REGIONAL:
+        if key in _NATIONAL or key in _REGIONAL or key in _OUTSIDE_KEYS:
             return True
         # knows() is cheap; a miss in to_code would compute spelling suggestions,
         # which is slow for the hundreds of numeric cells.
@@ -1028,6 +1043,16 @@ def _row_label(rows: _Rows, cells: list, row: int, label_col: int, value_cells: 
     if info.kind in ("national total", "regional subtotal"):
         rows.drop(row, text, info.kind, n_values)
         col.notes.append(f"row {row}: {text!r} dropped ({info.kind}, not a province)")
+        return "done", None
+    if info.kind == "outside the mainland":
+        rows.drop(row, text, info.kind, n_values)
+        col.notes.append(f"row {row}: {text!r} set aside ({info.problem} is not a unit of the "
+                         "registry; set aside like 全国)")
+        return "done", None
+    if info.kind == "repeated header":
+        rows.drop(row, text, info.kind, n_values)
+        col.notes.append(f"row {row}: {text!r} dropped (the header row repeated, e.g. where "
+                         "two tables were pasted together)")
         return "done", None
     if info.kind == "unknown":
         if not any_value:
