@@ -40,6 +40,7 @@ __all__ = [
     "Problem",
     "ValidationReport",
     "current_interface",
+    "cli_wording",
     "escape_markup",
     "problem_kind",
     "render",
@@ -150,9 +151,16 @@ class Problem:
         return ", ".join(parts)
 
     def advice_for(self, interface: str | None = None) -> str:
-        """What to do, worded for ``interface`` (default: the one in use)."""
+        """What to do, worded for ``interface`` (default: the one in use).
+
+        Without advice of its own for the command line, the Python advice is
+        reworded by :func:`cli_wording` (``header_rows=2`` -> ``--header-rows 2``).
+        """
         interface = interface or current_interface()
-        return self.advice.get(interface) or self.suggestion
+        own = self.advice.get(interface)
+        if own:
+            return own
+        return cli_wording(self.suggestion) if interface == "cli" else self.suggestion
 
     def format(self, interface: str | None = None) -> str:
         """The problem as one line of plain text, advice for ``interface``."""
@@ -162,6 +170,49 @@ class Problem:
         if advice:
             text += f". Fix: {advice}"
         return text
+
+
+# Python arguments in advice and the command-line options that do the same.
+_CLI_WORDS = (
+    (re.compile(r"read_wide\(path, layout='years', indicator='<series id>'\)"),
+     "gmindex convert FILE --layout years --indicator SERIES_ID (or validate with these "
+     "options)"),
+    (re.compile(r"read_wide\(path, layout='indicators', year=\.\.\.\)"),
+     "gmindex convert FILE --layout indicators --year YEAR"),
+    (re.compile(r"gmindex\.io\.read_long"), "gmindex convert or validate"),
+    (re.compile(r"is read with read_long"), "is read with --layout long (the default)"),
+    (re.compile(r"header_rows=<number of rows above the data>"),
+     "--header-rows N (N = rows above the data)"),
+    (re.compile(r"header_rows=(\d+)"), r"--header-rows \1"),
+    (re.compile(r"header_rows=?"), "--header-rows N"),
+    (re.compile(r"sheet=(?:'([^']*)'|(\d+))"), lambda m: f"--sheet {m.group(1) or m.group(2)}"),
+    (re.compile(r"sheet="), "--sheet NAME"),
+    (re.compile(r"layout='(\w+)'"), r"--layout \1"),
+    (re.compile(r"indicator='([^']*)'"), r"--indicator \1"),
+    (re.compile(r"year=(\d{4}|\.\.\.|<year>)"), "--year YEAR"),
+    (re.compile(r"on_conflict='(\w+)'(?:, '(\w+)')?(?: or \{source: priority\})?"),
+     lambda m: f"--on-conflict {m.group(1)}" + (f" or --on-conflict {m.group(2)}"
+                                                 if m.group(2) else "")),
+    (re.compile(r"accept=\['([^']*)'\]"), r"--accept \1"),
+    (re.compile(r"pass allow_negative=\[('[^']*')\]"),
+     r"negative values are refused on the command line (in Python: allow_negative=[\1])"),
+    (re.compile(r"combine_panels \(or several --data\)"), "several --data"),
+)
+
+
+def cli_wording(advice: str) -> str:
+    """Python advice reworded for the command line.
+
+    Examples
+    --------
+    >>> cli_wording("pass header_rows=<number of rows above the data>, or use layout='indicators'")
+    'pass --header-rows N (N = rows above the data), or use --layout indicators'
+    >>> cli_wording("pass sheet='2-1'")
+    'pass --sheet 2-1'
+    """
+    for pattern, repl in _CLI_WORDS:
+        advice = pattern.sub(repl, advice)
+    return advice
 
 
 def render(problem: Problem, interface: str | None = None, *, markup: bool = False) -> str:
@@ -306,16 +357,21 @@ class ValidationReport:
         The :class:`gmindex.io.readers.ReadReport` of each file read, if any.
     items : tuple of Problem
         The problems as objects (with their advice per interface), same order.
+    notes : tuple of str
+        What was done without being a problem (values accepted knowingly,
+        series ids matched regardless of case).
     """
 
     problems: pd.DataFrame
     source: str = "<data>"
     read_reports: tuple = ()
     items: tuple = ()
+    notes: tuple = ()
 
     @classmethod
     def from_problems(
-        cls, problems: Iterable[Problem], *, source: str = "<data>", read_reports: tuple = ()
+        cls, problems: Iterable[Problem], *, source: str = "<data>", read_reports: tuple = (),
+        notes: Iterable[str] = (),
     ) -> ValidationReport:
         """Build a report; problems are ordered errors first, then by file and row."""
         problems = list(problems)
@@ -326,7 +382,7 @@ class ValidationReport:
         order = frame["_pos"].tolist()
         frame = frame.drop(columns=["_rank", "_pos"]).reset_index(drop=True)
         return cls(problems=frame, source=source, read_reports=tuple(read_reports),
-                   items=tuple(problems[i] for i in order))
+                   items=tuple(problems[i] for i in order), notes=tuple(notes))
 
     def problem_list(self) -> list[Problem]:
         """The problems as objects, errors first."""

@@ -262,16 +262,10 @@ def _check_options(options: dict, spec: Spec) -> None:
         raise ValueError("shift must be >= 0")
 
 
-def _check_panel(panel: pd.DataFrame, registry: Registry, spec: Spec) -> pd.DataFrame:
-    from gmindex.validation import check_panel
+def _check_panel(panel: pd.DataFrame, registry: Registry, spec: Spec, accept=()) -> pd.DataFrame:
+    from gmindex.validation import prepare_panel
 
-    report = check_panel(panel, spec=spec, registry=registry)
-    report.raise_if_errors()
-    out = panel.copy()
-    out["code"] = out["code"].astype(str)
-    out["year"] = out["year"].astype(int)
-    out["value"] = out["value"].astype(float)
-    return out
+    return prepare_panel(panel, spec=spec, registry=registry, accept=accept)
 
 
 def _goalposts(options, matrix, years):
@@ -386,6 +380,7 @@ def build_index(
     aggregation: str = "sum",
     missing: str | None = None,
     impute: str | None = None,
+    accept: Sequence[str] = (),
 ) -> IndexResult:
     """Build the composite index from a long raw panel and an indicator spec.
 
@@ -427,6 +422,10 @@ def build_index(
         Weighted sum (default) or entropy-TOPSIS closeness.
     missing, impute : str, optional
         Override the spec's missing-data rule (see :mod:`gmindex.missing`).
+    accept : sequence of str
+        Values flagged as implausible that are right and kept knowingly
+        (``"FILE:ROW"`` or ``"CODE,YEAR,SERIES"``; see
+        :func:`gmindex.validation.check_panel`); recorded in the provenance.
 
     Returns
     -------
@@ -457,9 +456,10 @@ def build_index(
         "aggregation": aggregation,
         "missing": missing or spec.missing,
         "impute": impute or spec.impute,
+        "accept": sorted(str(a) for a in accept),
     }
     _check_options(options, spec)
-    panel = _check_panel(panel, registry, spec)
+    panel = _check_panel(panel, registry, spec, options["accept"])
     log: list[Step] = []
 
     derived = derive_indicators(panel, spec, codes=registry.codes, years=options["years"])

@@ -28,6 +28,7 @@ duplicate province-year-indicator (conflicting values): index 0 (value 35445.1) 
 
 from __future__ import annotations
 
+import difflib
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -57,6 +58,7 @@ from gmindex.locate import (
     rows_text as _rows_text,
     year_ranges as _year_ranges,
 )
+from gmindex.plausibility import implausible_values
 from gmindex.provinces import Registry, UnknownUnitError, default_registry
 
 __all__ = [
@@ -66,8 +68,12 @@ __all__ = [
     "Problem",
     "ValidationReport",
     "check_panel",
+    "match_series_ids",
+    "nearest_ids",
+    "prepare_panel",
     "panel_schema",
     "validate_file",
+    "validation_text",
 ]
 _REQUIRED = ("code", "year", "indicator", "value")
 
@@ -194,6 +200,8 @@ def check_panel(
     years: Iterable[int] | None = None,
     source: str = "<data>",
     allow_negative: Iterable[str] = (),
+    accept: Iterable[str] = (),
+    require_series: bool = False,
 ) -> ValidationReport:
     """Check a long panel and list every problem found.
 
@@ -216,6 +224,16 @@ def check_panel(
     allow_negative : iterable of str
         Series that may be negative (all default series are non-negative).  A
         spec series with ``allow_negative = true`` is allowed as well.
+    accept : iterable of str
+        Values flagged as implausible (:mod:`gmindex.plausibility`) that are
+        right and kept knowingly: ``"FILE:ROW"`` (the file name as in the
+        message, or its base name) or ``"CODE,YEAR,SERIES"``.  Each accepted
+        value is listed in the report's ``notes``; an entry that matches no
+        flagged value is an error (a typo would otherwise go unnoticed).
+    require_series : bool
+        Every series of the spec must have data (an error otherwise, naming
+        the indicators built from it); the build sets this.  Otherwise a
+        series without data is a coverage warning.
 
     Returns
     -------
@@ -362,6 +380,8 @@ def check_panel(
                 )
             )
     problems.extend(_unknown_code_problems(frame, bad_code_idx, loc, registry))
+    implausible, notes = _plausibility_problems(frame, spec, loc, known_code, accept)
+    problems.extend(implausible)
 
     usable = known_code & frame["year"].notna().to_numpy()
     dup = _duplicated_rows(code.codes, frame["year"], indicator.codes, usable)
@@ -372,9 +392,147 @@ def check_panel(
         )
     problems.extend(
         _spec_problems(frame, spec, loc, registry, years, usable=usable, code_text=code,
-                       ind_text=indicator)
+                       ind_text=indicator, require_series=require_series)
     )
-    return ValidationReport.from_problems(problems, source=source)
+    return ValidationReport.from_problems(problems, source=source, notes=notes)
+
+
+def match_series_ids(panel: pd.DataFrame, spec) -> tuple[pd.DataFrame, list[str]]:
+    """Rename series ids that differ from a spec id only in case or surrounding blanks.
+
+    Returns the panel (a copy when something was renamed) and one note per
+    renamed id, so that nothing is matched without saying so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> spec = SimpleNamespace(series=[SimpleNamespace(id="energy_consumption_10k_tce")])
+    >>> panel = pd.DataFrame({"code": ["11"], "year": [2019],
+    ...                       "indicator": ["Energy_Consumption_10k_TCE"], "value": [1.0]})
+    >>> out, notes = match_series_ids(panel, spec)
+    >>> out["indicator"].tolist()
+    ['energy_consumption_10k_tce']
+    >>> print(notes[0])
+    series id 'Energy_Consumption_10k_TCE' read as the spec's 'energy_consumption_10k_tce' (same id in another case; 1 row)
+    """
+    series = list(_spec_series(spec))
+    if not series or "indicator" not in panel.columns:
+        return panel, []
+    by_fold: dict[str, list[str]] = {}
+    for sid in series:
+        by_fold.setdefault(sid.casefold(), []).append(sid)
+    counts = panel["indicator"].value_counts(dropna=True)
+    mapping, notes = {}, []
+    for name, n in sorted(counts.items(), key=lambda kv: str(kv[0])):
+        text = str(name)
+        if text in series:
+            continue
+        target = by_fold.get(text.strip().casefold(), [])
+        if len(target) == 1 and target[0] not in counts.index:
+            mapping[name] = target[0]
+            notes.append(f"series id {text!r} read as the spec's {target[0]!r} (same id in "
+                         f"another case; {n} row{'s' if n != 1 else ''})")
+    if not mapping:
+        return panel, []
+    out = panel.copy()
+    out["indicator"] = out["indicator"].replace(mapping)
+    return out, notes
+
+
+def prepare_panel(panel: pd.DataFrame, *, spec, registry: Registry | None = None,
+                  accept: Iterable[str] = ()) -> pd.DataFrame:
+    """The checks before a build: ids matched, every problem raised, columns typed.
+
+    Series ids differing from the spec's only in case are matched (with a
+    note), then :func:`check_panel` runs with ``require_series=True``; any
+    error raises :class:`DataError`.  The notes (ids matched, values accepted)
+    are in ``attrs["check_notes"]`` of the returned copy.
+
+    Raises
+    ------
+    DataError
+        Listing every error.
+    """
+    matched, notes = match_series_ids(panel, spec)
+    report = check_panel(matched, spec=spec, registry=registry, accept=accept,
+                         require_series=True, source=str(panel.attrs.get("source", "<data>")))
+    report.raise_if_errors()
+    out = matched.copy()
+    out["code"] = out["code"].astype(str)
+    out["year"] = out["year"].astype(int)
+    out["value"] = out["value"].astype(float)
+    out.attrs["check_notes"] = notes + list(report.notes)
+    return out
+
+
+def nearest_ids(name: str, ids: Iterable[str], n: int = 1) -> list[str]:
+    """Ids closest to ``name``: same id in another case first, then by spelling.
+
+    Examples
+    --------
+    >>> nearest_ids("Energy_Consumption_10k_TCE", ["gdp_100m_yuan", "energy_consumption_10k_tce"])
+    ['energy_consumption_10k_tce']
+    >>> nearest_ids("gpd_100m_yuan", ["gdp_100m_yuan", "population_10k"])
+    ['gdp_100m_yuan']
+    """
+    ids = [str(i) for i in ids]
+    folded = [i for i in ids if i.casefold() == str(name).casefold()]
+    if folded:
+        return folded[:n]
+    by_fold = {i.casefold(): i for i in ids}
+    # A high cutoff: a suggestion of a different series misleads more than none.
+    close = difflib.get_close_matches(str(name).casefold(), list(by_fold), n=n, cutoff=0.85)
+    return [by_fold[c] for c in close]
+
+
+def _plausibility_problems(frame, spec, loc: _Locator, known_code, accept):
+    """Implausible values as errors, except those accepted; (problems, notes)."""
+    accept = [str(a).strip() for a in accept if str(a).strip()]
+    units = {sid: getattr(s, "unit", None) for sid, s in _spec_series(spec).items()}
+    rows = np.flatnonzero(known_code)
+    flags = implausible_values(frame.iloc[rows], units=units)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    used: set[str] = set()
+    for pos, rule, detail in zip(flags["row"].tolist(), flags["rule"].tolist(),
+                                 flags["detail"].tolist()):
+        idx = frame.index[rows[pos]]
+        where = _where(loc, frame, idx, "value")
+        keys = _accept_keys(where)
+        hit = next((a for a in accept if a in keys), None)
+        if hit is not None:
+            used.add(hit)
+            notes.append(f"value accepted knowingly ({hit}): "
+                         f"{Problem('warning', detail, **where).location()}: {detail}")
+            continue
+        key = (f"{Path(where['file']).name}:{where['row']}" if where["row"] is not None
+               else f"{where['code']},{where['year']},{where['indicator']}")
+        problems.append(Problem(
+            "error",
+            f"implausible value ({rule}): {detail}{loc.suffix(idx)}",
+            "check the source and the unit (万 or 亿? a stray exponent?); if the value is "
+            f"right, keep it with accept=[{key!r}]",
+            advice={"cli": "check the source and the unit (万 or 亿? a stray exponent?); if "
+                           f"the value is right, keep it with --accept {key}"},
+            kind=f"implausible value ({rule})",
+            **where,
+        ))
+    for a in accept:
+        if a not in used:
+            problems.append(Problem(
+                "error", f"accepted value {a!r} matches no implausible value",
+                "write FILE:ROW as in the message (e.g. energy.csv:7) or CODE,YEAR,SERIES "
+                "(e.g. 15,2019,energy_consumption_10k_tce), or drop the entry",
+                file=loc.source, kind="accept entry unused"))
+    return problems, notes
+
+
+def _accept_keys(where: dict) -> set[str]:
+    keys = {f"{where['code']},{where['year']},{where['indicator']}"}
+    if where["row"] is not None and where["file"]:
+        keys |= {f"{where['file']}:{where['row']}", f"{Path(where['file']).name}:{where['row']}"}
+    return keys
 
 
 def _duplicated_rows(code: np.ndarray, year: pd.Series, indicator: np.ndarray,
@@ -505,7 +663,7 @@ def _unknown_code_problems(frame, bad_idx, loc: _Locator, registry: Registry) ->
 
 def _spec_problems(
     frame, spec, loc: _Locator, registry: Registry, years, *, usable, code_text: _Texts,
-    ind_text: _Texts,
+    ind_text: _Texts, require_series: bool = False,
 ) -> list[Problem]:
     """Unknown indicators, unit mismatches and coverage gaps.
 
@@ -522,12 +680,16 @@ def _spec_problems(
     if series:
         for indicator in sorted(i for i in present if i not in series):
             idx = frame.index[np.flatnonzero(ind_codes == position[indicator])]
+            near = nearest_ids(indicator, series)
             problems.append(
                 Problem(
                     "warning",
                     f"indicator {indicator!r} is not a series of the spec "
                     f"({_rows_text(loc, list(idx))}); it is not used",
-                    "check the spelling against the spec's [[series]] ids, or add it to the spec",
+                    (f"did you mean {near[0]!r}? " if near else "")
+                    + "check the spelling against the spec's [[series]] ids, or add it to "
+                    "the spec",
+                    kind="indicator not in the spec",
                     file=loc.file(idx[0]),
                     row=loc.row(idx[0]),
                     column="indicator",
@@ -581,6 +743,18 @@ def _spec_problems(
     row_y = np.searchsorted(year_array, year_values)
     in_years = row_y < len(years)
     in_years[in_years] = year_array[row_y[in_years]] == year_values[in_years]
+    if len(rows) and not in_years.any():
+        held = sorted(set(year_values.tolist()))
+        problems.append(Problem(
+            "warning",
+            f"coverage: the data hold {_year_ranges(held)}, none of the years checked "
+            f"({_year_ranges(years)})",
+            "check these years against the spec's years (add the new year to the spec's "
+            "years to score it)",
+            advice={"cli": "add the new year to the spec's years (a copy of the spec, given "
+                           "with --spec) to score it"},
+            kind="coverage"))
+        return problems
     rows, row_y = rows[in_years], row_y[in_years]
     row_w, row_c = row_w[rows], row_c[rows]
     cube = None
@@ -589,14 +763,22 @@ def _spec_problems(
         cube[row_w, row_c, row_y] = True
     for k, indicator in enumerate(wanted):
         if counts[k] == 0:
+            needs = [i.id for i in getattr(spec, "indicators", ())
+                     if indicator in getattr(i, "series", ())]
+            near = nearest_ids(indicator, [i for i in present if i and i not in series])
             problems.append(
                 Problem(
-                    "warning",
-                    f"coverage: series {indicator!r} has no data for "
-                    f"{_year_ranges(years)}",
-                    "add the series, or drop the indicators built from it from the spec",
+                    "error" if require_series else "warning",
+                    f"series {indicator!r} of the spec has no data"
+                    + (f" for {_year_ranges(years)}" if not require_series else "")
+                    + (f"; indicators built from it: {', '.join(needs)}" if needs else ""),
+                    (f"the data have {near[0]!r}: correct the id in the data or the spec; "
+                     if near else "add the series to the data, ")
+                    + "or remove the indicators built from it from the spec",
                     column="indicator",
                     indicator=indicator,
+                    kind="series of the spec without data",
+                    file=loc.source if require_series else None,
                 )
             )
             continue
@@ -606,19 +788,25 @@ def _spec_problems(
             got = np.zeros((len(codes), len(years)), dtype=bool)
             mine = row_w == k
             got[row_c[mine], row_y[mine]] = True
+        # One warning per series and set of absent years, naming the units.
+        gaps: dict[tuple, list[str]] = {}
         for c in np.flatnonzero(~got.all(axis=1)).tolist():
-            code = codes[c]
-            absent = [years[y] for y in np.flatnonzero(~got[c]).tolist()]
+            absent = tuple(years[y] for y in np.flatnonzero(~got[c]).tolist())
+            gaps.setdefault(absent, []).append(codes[c])
+        for absent, units in gaps.items():
+            names = [f"{registry.label(c)} ({c})" for c in units]
+            listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5
+                                             else "")
             problems.append(
                 Problem(
                     "warning",
-                    f"coverage: no {indicator} for {registry.label(code)} ({code}) "
-                    f"in {_year_ranges(absent)}",
-                    "expected where the source lacks it (Tibet has no energy data); "
-                    "the index reports units left out; otherwise add the rows",
-                    code=code,
-                    province=f"{registry.label(code)} ({code})",
+                    f"coverage: no {indicator} for {listed} in {_year_ranges(absent)}",
+                    "add the rows if the source has them; otherwise the build drops the "
+                    "units or the indicators by the spec's missing rule and says which",
+                    code=units[0] if len(units) == 1 else None,
+                    province=names[0] if len(units) == 1 else None,
                     indicator=indicator,
+                    kind="coverage",
                 )
             )
     return problems
@@ -632,6 +820,7 @@ def validate_file(
     layout: str = "long",
     years: Iterable[int] | None = None,
     allow_negative: Iterable[str] = (),
+    accept: Iterable[str] = (),
     **reader_kwargs,
 ) -> ValidationReport:
     """Read one or more files and report every problem, reading errors included.
@@ -652,6 +841,8 @@ def validate_file(
         Years whose coverage is checked (default ``spec.years``).
     allow_negative : iterable of str
         Series that may be negative.
+    accept : iterable of str
+        Implausible values kept knowingly (see :func:`check_panel`).
     **reader_kwargs
         Passed to the reader (``indicator=``, ``year=``, ``unit=``, ``sheet=``,
         ``header_rows=``).
@@ -704,7 +895,56 @@ def validate_file(
             years=years,
             source=source,
             allow_negative=allow_negative,
+            accept=accept,
         )
-        problems.extend(_frame_to_problems(checked.problems))
-    return ValidationReport.from_problems(problems, source=source, read_reports=tuple(reports))
+        problems.extend(checked.problem_list())
+        notes = checked.notes
+    else:
+        notes = ()
+    return ValidationReport.from_problems(problems, source=source, read_reports=tuple(reports),
+                                          notes=notes)
+
+
+def validation_text(report: ValidationReport, *, verbose: bool = False, per_kind: int = 3,
+                    interface: str | None = None) -> str:
+    """What ``gmindex validate`` prints: per file what was read and repaired, then the problems.
+
+    Each file gets its cell accounting (cells read = numbers + missing + in
+    dropped rows + invalid), its repairs with a few examples and its notes;
+    then the problems are counted by kind with the first ``per_kind`` of each
+    (all with ``verbose=True``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "energy.csv"
+    >>> _ = path.write_text("地区,2019,2020\\n北京,'6,733.8',n.a.\\n全国,1,2\\n".replace("'", '"'),
+    ...                     encoding="utf-8")
+    >>> report = validate_file(path, layout="years", indicator="energy", years=[2019, 2020])
+    >>> print(validation_text(report, interface="cli").replace(str(path), "energy.csv"))
+    ... # doctest: +ELLIPSIS
+    energy.csv (layout years, encoding utf-8, delimiter ',', header row 1)
+      4 cells read = 1 numbers + 1 missing + 2 in dropped rows + 0 invalid
+      repairs: thousands 1
+        thousands: row 2, column '2019': '6,733.8' -> '6733.8'
+      missing marks: 'n.a.' 1
+      note: row 3: '全国' dropped (national total, not a province)
+    energy.csv: 0 errors, 2 warnings
+    warning: coverage (2)
+      province Beijing (11), indicator 'energy': coverage: no energy for Beijing (11) in 2020...
+      indicator 'energy': coverage: no energy for Tianjin (12), Hebei (13), ... and 25 more in 2019-2020...
+    """
+    limit = None if verbose else per_kind
+    lines = []
+    for rr in report.read_reports:
+        text = rr.summary(repairs_shown=limit if limit is not None else 10**9).splitlines()
+        notes = [ln for ln in text if ln.startswith("  note: ")]
+        lines += [ln for ln in text if not ln.startswith("  note: ")]
+        shown = notes if limit is None else notes[: max(limit, 5)]
+        lines += shown
+        if len(shown) < len(notes):
+            lines.append(f"  ... and {len(notes) - len(shown)} more notes (--verbose)")
+    lines += [f"note: {n}" for n in report.notes]
+    lines.append(report.summary(per_kind=10**9 if verbose else per_kind, interface=interface))
+    return "\n".join(lines)
 

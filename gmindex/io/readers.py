@@ -215,6 +215,8 @@ class ReadReport:
         :data:`gmindex.errors.PROBLEM_COLUMNS`).
     notes : tuple of str
         Plain-text notes (encoding used, columns ignored, rows dropped).
+    items : tuple of Problem
+        The problems as objects, with their advice per interface.
     """
 
     file: str
@@ -233,6 +235,7 @@ class ReadReport:
     repairs: pd.DataFrame
     problems: pd.DataFrame
     notes: tuple[str, ...] = ()
+    items: tuple = ()
 
     @property
     def reconciles(self) -> bool:
@@ -247,10 +250,12 @@ class ReadReport:
 
     def problem_list(self) -> list[Problem]:
         """The reading problems as :class:`gmindex.errors.Problem` objects."""
+        if len(self.items) == len(self.problems):
+            return list(self.items)
         return frame_to_problems(self.problems)
 
-    def summary(self) -> str:
-        """A few lines of plain text."""
+    def summary(self, *, repairs_shown: int = 0) -> str:
+        """A few lines of plain text; ``repairs_shown`` examples of each repair kind."""
         how = [f"layout {self.layout}"]
         if self.encoding:
             how.append(f"encoding {self.encoding}")
@@ -269,6 +274,10 @@ class ReadReport:
             lines.append(
                 "  repairs: " + ", ".join(f"{k} {v}" for k, v in counts.items())
             )
+            for kind, group in self.repairs.groupby("repair", sort=True):
+                for rec in group.head(repairs_shown).itertuples():
+                    where = f"row {rec.row}" + (f", column {rec.column!r}" if rec.column else "")
+                    lines.append(f"    {kind}: {where}: {rec.original!r} -> {rec.result!r}")
         marks = self.missing["mark"].map(lambda m: m if m else "blank").value_counts()
         if len(marks):
             lines.append(
@@ -295,6 +304,7 @@ class _Collector:
         self.repairs: list[dict] = []
         self.problems: list[Problem] = []
         self.notes: list[str] = []
+        self.other_sheets: dict[str, list[str]] = {}
 
     def problem(self, severity: str, problem: str, suggestion: str = "", **where) -> None:
         self.problems.append(Problem(severity, problem, suggestion, file=self.file, **where))
@@ -323,6 +333,7 @@ class _Collector:
             repairs=_frame(self.repairs, _REPAIR_COLS),
             problems=problems_frame(self.problems),
             notes=tuple(self.notes),
+            items=tuple(self.problems),
         )
 
 
@@ -885,6 +896,13 @@ def _load_xlsx(data: bytes, file: str, sheet, col: _Collector) -> _Grid:
         ws = book.worksheets[0]
         if len(names) > 1:
             col.notes.append(f"sheet: read the first sheet {ws.title!r} of {names}")
+            # Kept so that an error on a cover page can name the sheet with the table.
+            col.other_sheets = {
+                other.title: [c for row in other.iter_rows(max_row=80, max_col=8,
+                                                           values_only=True)
+                              for c in row if isinstance(c, str)]
+                for other in book.worksheets[1:]
+            }
     elif isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(names):
             raise DataError(
@@ -910,6 +928,14 @@ def _load_xlsx(data: bytes, file: str, sheet, col: _Collector) -> _Grid:
         raise _empty(file, what="sheet")
     width = max(len(r) for _, r in rows)
     return _Grid(file, width, "xlsx", rows=[(n, r + [None] * (width - len(r))) for n, r in rows])
+
+
+def _sheet_hint(col: _Collector, labels: _Labels) -> str:
+    """'; sheet 'X' holds province names: pass sheet='X'' when another sheet has the table."""
+    for title, cells in col.other_sheets.items():
+        if sum(labels.known(c) for c in cells) >= 3:
+            return f"; sheet {title!r} holds province names: pass sheet={title!r}"
+    return ""
 
 
 def _empty(file: str, what: str = "file") -> DataError:
@@ -1140,7 +1166,7 @@ def _read_long_ranked(path, *, registry=None, sheet=None, header_rows=None):
             if looks_wide
             else "name the columns code (or province/省份/地区), year, indicator, value; for a "
             "table with indicators as columns use read_wide(path, layout='indicators', year=...)"
-        )
+        ) + _sheet_hint(col, _Labels(registry))
         raise DataError(
             Problem("error", f"missing column(s): {', '.join(names[m] for m in missing)}; "
                     f"found {found}", hint, file=file, row=header_no)
@@ -1461,7 +1487,8 @@ def _read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, sourc
             raise DataError(
                 Problem("error", "found no province names (such as 北京 or Beijing) in the "
                         "first columns", "put province names in the first column; "
-                        "a long table (one value per row) is read with read_long", file=file)
+                        "a long table (one value per row) is read with read_long"
+                        + _sheet_hint(col, labels), file=file)
             )
         first_data = next(
             i for i, (_, cells) in enumerate(grid.rows)

@@ -1,0 +1,173 @@
+"""Plausibility rules for the values of a long panel.
+
+A value can be a valid number and still be impossible: ``1e308`` typed for a
+province's energy consumption, a value in 万元 where the series is in 亿元
+(10,000 times too large), a share of 130 %.  Such a value passes every type
+check and then dominates min-max normalisation and the entropy weights.  The
+rules here flag values that are
+
+* ``FACTOR`` (1,000) times larger than the median of the provinces in the
+  same series and year (at least ``MIN_PEERS`` values; not smaller: Tibet's
+  real values of some series are below 1/1,000 of the median province),
+* ``FACTOR`` times larger or smaller than the median of the same province's
+  values of the series in the other years (at least ``MIN_PEERS - 2`` values),
+* above 100 where the series' unit is a percentage (``%``).
+
+Negative values are refused by :func:`gmindex.validation.check_panel` itself.
+The rules only flag rows; the messages and the choice to accept a flagged
+value knowingly (``accept=``) are in :mod:`gmindex.validation`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> panel = pd.DataFrame({
+...     "code": ["11", "12", "13", "14", "15"] * 2,
+...     "year": [2019] * 5 + [2020] * 5,
+...     "indicator": ["energy"] * 10,
+...     "value": [6733.8, 8241.0, 32545.0, 20859.0, 1e308,
+...               6762.0, 8104.0, 32783.0, 21208.0, 27210.0],
+... })
+>>> flags = implausible_values(panel)
+>>> flags[["row", "rule"]].to_dict("records")
+[{'row': 4, 'rule': 'across provinces'}]
+>>> print(flags["detail"].iloc[0])
+1e+308 is 4.8e+303 times the median of the units in 2019 (20,859)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FACTOR", "MIN_PEERS", "RULES", "implausible_values", "is_percent_unit"]
+
+#: A value this many times larger (or smaller) than its neighbours is flagged.
+FACTOR = 1000.0
+#: Fewest values in a series-year for the comparison across units.
+MIN_PEERS = 5
+#: Rule names, in the order they are checked.
+RULES = ("across provinces", "across years", "share above 100 %")
+
+
+def is_percent_unit(unit: object) -> bool:
+    """Whether a unit is a plain percentage (``%``, ``％``, ``percent``).
+
+    Examples
+    --------
+    >>> is_percent_unit("％"), is_percent_unit("% of GDP"), is_percent_unit("亿元")
+    (True, False, False)
+    """
+    if not isinstance(unit, str):
+        return False
+    text = "".join(unicodedata.normalize("NFKC", unit).split()).casefold()
+    return text in ("%", "percent", "pct", "百分比")
+
+
+def _number(x: float) -> str:
+    if x == 0 or 1e-3 <= abs(x) < 1e7:
+        return f"{x:,.6g}" if abs(x) < 1e3 else f"{x:,.0f}"
+    return f"{x:.2g}"
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.2g}" if ratio >= 1e7 else f"{ratio:,.0f}"
+
+
+def _against(value: float, ratio: float, median: float, what: str) -> str:
+    size = (f"{_times(ratio)} times" if abs(value) >= median else f"1/{_times(ratio)} of")
+    return f"{_number(value)} is {size} the median of {what} ({_number(median)})"
+
+
+def _ratio_flags(values: np.ndarray, key: np.ndarray, min_count: int):
+    """(ratio, median) of each value against the median of its group; NaN when not compared."""
+    frame = pd.DataFrame({"key": key, "a": np.abs(values)})
+    grouped = frame.groupby("key", sort=False)["a"]
+    median = grouped.transform("median").to_numpy()
+    count = grouped.transform("count").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = np.abs(values) / median
+        down = median / np.abs(values)
+    ratio = np.where(up >= 1, up, down)
+    usable = (count >= min_count) & (median > 0) & (values != 0)
+    return np.where(usable, ratio, np.nan), median
+
+
+def implausible_values(panel: pd.DataFrame, *, units: Mapping[str, str] | None = None,
+                       factor: float = FACTOR) -> pd.DataFrame:
+    """Rows of a long panel whose value is implausible, one row per flag.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Long panel with numeric ``value`` and ``code, year, indicator``;
+        rows with a missing or infinite value are ignored.
+    units : mapping, optional
+        Series id -> unit (the spec's); a ``unit`` column of the panel is used
+        where given.
+    factor : float
+        How many times larger or smaller than the neighbours' median.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (position in ``panel``), ``rule`` (one of
+        :data:`RULES`), ``detail`` (the value against its reference, in words)
+        and ``reference`` (the median or limit compared with).  A value
+        flagged by both ratio rules is listed once, under the rule across
+        provinces.
+    """
+    values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype="float64",
+                                                                      na_value=np.nan)
+    ok = np.isfinite(values)
+    code = panel["code"].astype(str).to_numpy()
+    indicator = panel["indicator"].astype(str).to_numpy()
+    year = pd.to_numeric(panel["year"], errors="coerce").to_numpy(dtype="float64",
+                                                                   na_value=np.nan)
+    ok &= ~np.isnan(year)
+    where = np.flatnonzero(ok)
+    out: list[dict] = []
+    if len(where):
+        v = values[where]
+        ind_codes, _ = pd.factorize(indicator[where])
+        year_codes, _ = pd.factorize(year[where])
+        code_codes, _ = pd.factorize(code[where])
+        n_years = int(year_codes.max()) + 1
+        n_codes = int(code_codes.max()) + 1
+        by_year = ind_codes.astype(np.int64) * n_years + year_codes
+        by_unit = ind_codes.astype(np.int64) * n_codes + code_codes
+        across, med_a = _ratio_flags(v, by_year, MIN_PEERS)
+        over_time, med_t = _ratio_flags(v, by_unit, max(MIN_PEERS - 2, 3))
+        # Across units only the high side: Tibet's real values of several
+        # series are below 1/1,000 of the median province.
+        flagged_a = (across > factor) & (np.abs(v) > med_a)
+        flagged_t = (over_time > factor) & ~flagged_a
+        for k in np.flatnonzero(flagged_a).tolist():
+            out.append({
+                "row": int(where[k]), "rule": RULES[0],
+                "detail": _against(v[k], across[k], med_a[k],
+                                   f"the units in {int(year[where[k]])}"),
+                "reference": float(med_a[k]),
+            })
+        for k in np.flatnonzero(flagged_t).tolist():
+            out.append({
+                "row": int(where[k]), "rule": RULES[1],
+                "detail": _against(v[k], over_time[k], med_t[k],
+                                   "the same unit's values in all years"),
+                "reference": float(med_t[k]),
+            })
+    unit_col = panel["unit"].to_numpy(dtype=object) if "unit" in panel.columns else None
+    spec_units = dict(units or {})
+    percent_series = {s for s, u in spec_units.items() if is_percent_unit(u)}
+    for k in np.flatnonzero(ok & (values > 100)).tolist():
+        unit = unit_col[k] if unit_col is not None and isinstance(unit_col[k], str) \
+            and unit_col[k] else None
+        percent = is_percent_unit(unit) if unit is not None else indicator[k] in percent_series
+        if percent:
+            out.append({"row": k, "rule": RULES[2],
+                        "detail": f"{_number(values[k])} % is above 100 %",
+                        "reference": 100.0})
+    frame = pd.DataFrame(out, columns=["row", "rule", "detail", "reference"])
+    return frame.sort_values(["row", "rule"], kind="stable").reset_index(drop=True)
