@@ -307,7 +307,8 @@ class _Collector:
         self.other_sheets: dict[str, list[str]] = {}
 
     def problem(self, severity: str, problem: str, suggestion: str = "", **where) -> None:
-        self.problems.append(Problem(severity, problem, suggestion, file=self.file, **where))
+        where.setdefault("file", self.file)
+        self.problems.append(Problem(severity, problem, suggestion, **where))
 
     def repair(self, row, column, kind: str, original: object, result: object) -> None:
         self.repairs.append(
@@ -1641,6 +1642,15 @@ def _wide_header(grid: _Grid, layout: str, label_col: int, first_data: int, file
 
 def _nothing_read(col: _Collector) -> None:
     if col.used == 0 and not any(p.severity == "error" for p in col.problems):
+        blank = sum(1 for m in col.missing if not m.get("mark"))
+        if blank and blank == col.read - col.dropped_n:
+            # An empty value column loses a whole series: never only a warning.  Explicit
+            # marks (—, …) say the source has no value, and stay a warning.
+            col.problem("error", f"no numbers read: the value cells are all blank ({blank})",
+                        "fill in the values, or check that this is the table you meant to read "
+                        "(formulas saved without their values? the wrong sheet?)",
+                        kind="empty value column")
+            return
         col.problem("warning", f"no numbers read: all {col.read} value cells are missing or in "
                     "dropped rows", "check that this is the table you meant to read")
 
