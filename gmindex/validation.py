@@ -508,13 +508,14 @@ def _plausibility_problems(frame, spec, loc: _Locator, known_code, accept):
             continue
         key = (f"{Path(where['file']).name}:{where['row']}" if where["row"] is not None
                else f"{where['code']},{where['year']},{where['indicator']}")
+        check = ("check the source: a share is at most 100 % (a fraction or per mille "
+                 "typed as percent?)" if rule == "share above 100 %" else
+                 "check the source and the unit (万 or 亿? a stray exponent?)")
         problems.append(Problem(
             "error",
             f"implausible value ({rule}): {detail}{loc.suffix(idx)}",
-            "check the source and the unit (万 or 亿? a stray exponent?); if the value is "
-            f"right, keep it with accept=[{key!r}]",
-            advice={"cli": "check the source and the unit (万 or 亿? a stray exponent?); if "
-                           f"the value is right, keep it with --accept {key}"},
+            f"{check}; if the value is right, keep it with accept=[{key!r}]",
+            advice={"cli": f"{check}; if the value is right, keep it with --accept {key}"},
             kind=f"implausible value ({rule})",
             **where,
         ))
