@@ -336,7 +336,9 @@ def test_count_values_matches_nunique(values):
     pd.Series([], dtype=object),
 ])
 def test_distinct_text_matches_a_plain_map(values):
-    from gmindex.validation import _code_text, _distinct_text, _plain_text
+    from gmindex.spec_checks import code_text as _code_text
+    from gmindex.spec_checks import distinct_text as _distinct_text
+    from gmindex.spec_checks import plain_text as _plain_text
 
     for func, kinds in ((_code_text, ("string", "empty", "integer", "floating",
                                        "mixed-integer-float")),
