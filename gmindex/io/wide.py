@@ -169,7 +169,13 @@ def read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, source
         value_cols.append((j, name, col_year, col_indicator))
 
     units = unit if isinstance(unit, Mapping) else None
+    national: dict[str, tuple[int, str, float]] = {}  # column -> (row, label, value)
     for row, cells in body:
+        if rows.labels(cells[label_col]).kind == "national total":
+            for j, name, *_ in value_cols:
+                parsed = parse_number(cells[j])
+                if parsed.status == "number" and name not in national:
+                    national[name] = (row, cell_text(cells[label_col]), parsed.value)
         counted = [cells[j] for j, *_ in value_cols] + [cells[j] for j in bad_cols]
         action, code = row_label(rows, cells, row, label_col, counted, secondary)
         if action != "keep":
@@ -189,8 +195,40 @@ def read_wide_impl(path, *, layout, indicator=None, year=None, unit=None, source
     extra_cols = (["unit"] if unit is not None else []) + (
         ["source_id"] if source_id is not None else []
     )
+    _above_national(rows, national)
     nothing_read(col)
     return records_frame(rows.records, extra_cols), col.report()
+
+
+def _above_national(rows: Rows, national: dict[str, tuple[int, str, float]]) -> None:
+    """A province above the national total of its column: an error.
+
+    Only for additive columns, recognised without units: with at least five
+    provinces listed, the national value is at least half the sum of all but
+    the largest of them (a total; the largest is left out as it may be the
+    wrong value), not close to their mean (a ratio such as R&D intensity,
+    where Beijing is far above the national value).
+    """
+    by_column: dict[str, list[dict]] = {}
+    for rec in rows.records:
+        if rec["source_column"] in national:
+            by_column.setdefault(rec["source_column"], []).append(rec)
+    for name, recs in by_column.items():
+        row, label, total = national[name]
+        values = [r["value"] for r in recs]
+        if len(recs) < 5 or total <= 0 or total < 0.5 * (sum(values) - max(values)):
+            continue
+        for rec in recs:
+            if rec["value"] > total * (1 + 1e-9):
+                rows.col.problem(
+                    "error", f"value {rec['value']:g} is above the national total {total:g} "
+                    f"(row {row}, {label!r})",
+                    "check the row and the unit (a province cannot exceed the national total); "
+                    "if the national row is of another vintage or definition, delete it",
+                    row=rec["source_row"], column=name, code=rec["code"],
+                    province=rows.labels.province(rec["code"], rec["source_label"]),
+                    year=rec["year"], indicator=rec["indicator"],
+                    kind="above the national total")
 
 
 def _wide_header(grid: Grid, layout: str, label_col: int, first_data: int, file: str) -> int:

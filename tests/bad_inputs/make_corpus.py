@@ -306,7 +306,7 @@ def main() -> None:
 
 
 def more() -> None:
-    """Files 38-58: implausible values, ids, names and codes as people write them."""
+    """Files 38-59: implausible values, ids, names and codes as people write them."""
     few = ["11", "12", "13", "14", "15"]
     # 38 A value of 1e308 typed for Inner Mongolia 2019 (a stray exponent).
     rows = long_rows()
@@ -404,6 +404,12 @@ def more() -> None:
     # 58 Hong Kong written in English in an English-language table.
     rows = yearbook(few, names=en) + [["Hong Kong SAR", "", "", "", ""]]
     write_text("hong_kong_english.csv", csv_lines(rows))
+    # 59 Hebei 2016 typed with an extra digit, above the 全国 row (which, as in
+    #    national_total.csv, holds the sum of the provinces listed: a stand-in).
+    rows = yearbook(few)
+    rows.insert(1, ["全国"] + [sum(ENERGY[c][k] for c in few) for k in range(len(YEARS))])
+    rows[[r[0] for r in rows].index(zh("13"))][1] = ENERGY["13"][0] * 10
+    write_text("above_national_total.csv", csv_lines(rows))
 
 
 if __name__ == "__main__":
