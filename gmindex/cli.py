@@ -286,6 +286,7 @@ def convert(
     """Read a yearbook-style table and write it as a long table (code, year, indicator, value)."""
     import warnings
 
+    from gmindex.errors import render
     from gmindex.io.readers import DataWarning, read_wide_with_report
     from gmindex.io.writers import write_table
     from gmindex.provinces import Registry, default_registry
@@ -303,7 +304,7 @@ def convert(
         _fail(exc)
     console.print(report.summary(), markup=False, highlight=False)
     for p in report.problem_list():
-        console.print(f"  [yellow]{p.severity}[/yellow]: {p.format()}")
+        console.print(f"  [yellow]{p.severity}[/yellow]: {render(p, markup=True)}")
     if panel.empty:
         _fail(ValueError(f"{file}: no numbers read, nothing written"))
     out.parent.mkdir(parents=True, exist_ok=True)
