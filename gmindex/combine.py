@@ -59,10 +59,10 @@ CONFLICT_RULES = ("error", "first", "last")
 _KEYS = ["code", "year", "indicator"]
 _REQUIRED = ("code", "year", "indicator", "value")
 _RULE_TEXT = {"first": "first source listed", "last": "last source listed"}
-_FIX = (
-    "choose with on_conflict='first', 'last' or {source: priority} (CLI: --on-conflict "
-    "first|last, in the order of the --data options), or correct one of the files"
-)
+_FIX = ("choose with on_conflict='first', 'last' or {source: priority}, or correct one of "
+        "the files")
+_FIX_CLI = ("choose with --on-conflict first or --on-conflict last (in the order of the "
+            "--data options), or correct one of the files")
 
 
 @dataclass(frozen=True)
@@ -391,6 +391,7 @@ def _conflict_problem(group: pd.DataFrame, code, year, indicator, registry: Regi
         "error",
         f"different values in {len(group)} sources: " + ", ".join(where),
         _FIX,
+        advice={"cli": _FIX_CLI},
         code=str(code),
         province=province,
         year=int(year),
