@@ -189,17 +189,47 @@ def spec_problems(
     present = ind_text.uniques
     position = {indicator: k for k, indicator in enumerate(present)}
     if series:
+        unused = []  # (indicator, rows) without a spec id close to it
         for indicator in sorted(i for i in present if i not in series):
             idx = frame.index[np.flatnonzero(ind_codes == position[indicator])]
             near = nearest_ids(indicator, series)
+            if not near:
+                unused.append((indicator, idx))
+                continue
             problems.append(
                 Problem(
                     "warning",
                     f"indicator {indicator!r} is not a series of the spec "
                     f"({rows_text(loc, list(idx))}); it is not used",
-                    (f"did you mean {near[0]!r}? " if near else "")
-                    + "check the spelling against the spec's [[series]] ids, or add it to "
-                    "the spec",
+                    f"did you mean {near[0]!r}? check the spelling against the spec's "
+                    "[[series]] ids, or add it to the spec",
+                    kind="indicator not in the spec",
+                    file=loc.file(idx[0]),
+                    row=loc.row(idx[0]),
+                    column="indicator",
+                    indicator=indicator,
+                )
+            )
+        # Series a file holds beyond the spec (the embedded panel has a dozen) are listed in
+        # one warning; one or two are more likely a slip and are shown each with its rows.
+        if len(unused) >= 3:
+            listed = ", ".join(f"{i} ({len(idx)} rows)" for i, idx in unused)
+            problems.append(Problem(
+                "warning",
+                f"{len(unused)} indicators are not a series of the spec and are not used: "
+                f"{listed}",
+                "nothing to do if they are extra series; otherwise check the spelling "
+                "against the spec's [[series]] ids, or add them to the spec",
+                kind="indicator not in the spec", column="indicator"))
+            unused = []
+        for indicator, idx in unused:
+            problems.append(
+                Problem(
+                    "warning",
+                    f"indicator {indicator!r} is not a series of the spec "
+                    f"({rows_text(loc, list(idx))}); it is not used",
+                    "check the spelling against the spec's [[series]] ids, or add it to the "
+                    "spec",
                     kind="indicator not in the spec",
                     file=loc.file(idx[0]),
                     row=loc.row(idx[0]),
