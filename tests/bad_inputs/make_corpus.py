@@ -5,12 +5,16 @@ files are committed, so this only needs rerunning after a change here.  What
 each file should produce is in ``cases.toml`` next to it.
 
 The numbers are real: total energy consumption (万吨标准煤, source ``gtmp``),
-GDP (亿元, ``yml_master``) and R&D intensity (%, ``techme_cstsy``) copied from
-``data/panel.csv``.  Each defect is then introduced by hand (a sign flipped, a
-name misspelt, ...) and named in the file name.  Two things are stand-ins: the
-national row of ``national_total.csv`` holds the sum of the provinces listed
-(not an official total), and ``old_format.xls`` has only the signature of a
-binary Excel file.
+GDP (亿元, ``yml_master``), R&D intensity (%, ``techme_cstsy``) and invention
+patents granted (件, ``techme_cstsy``) copied from ``data/panel.csv``.  Each
+defect is then introduced by hand (a sign flipped, a name misspelt, a value
+typed 10,000 times too large, ...) and named in the file name.  Three things
+are stand-ins: the national rows of ``national_total.csv`` and
+``above_national_total.csv`` hold the sum of the provinces listed (not an
+official total), and ``old_format.xls`` has only the signature of a binary
+Excel file; the Hong Kong, Macau and Taiwan rows hold missing marks only.
+``build_spec.toml`` and ``build_spec_ratio.toml`` are the specs of the build
+cases.
 """
 
 from __future__ import annotations
