@@ -6,11 +6,16 @@ province's energy consumption, a value in 万元 where the series is in 亿元
 check and then dominates min-max normalisation and the entropy weights.  The
 rules here flag values that are
 
-* ``FACTOR`` (1,000) times larger than the median of the provinces in the
-  same series and year (at least ``MIN_PEERS`` values; not smaller: Tibet's
-  real values of some series are below 1/1,000 of the median province),
+* ``FACTOR`` (1,000) times larger than the next largest province in the same
+  series and year (at least ``MIN_PEERS`` values).  The next largest, not the
+  median: with thousands of units (cities) or skewed series the largest is
+  legitimately far above the median, but never 1,000 times its runner-up;
+  not smaller values either: Tibet's real values of some series are below
+  1/1,000 of the median province,
 * ``FACTOR`` times larger or smaller than the median of the same province's
-  values of the series in the other years (at least ``MIN_PEERS - 2`` values),
+  values of the series in all years (at least three values), or more when the
+  series itself moves that much: the limit is the larger of ``FACTOR`` and
+  ``SPREAD`` robust standard deviations of such log-deviations in the series,
 * above 100 where the series' unit is a percentage (``%``).
 
 Negative values are refused by :func:`gmindex.validation.check_panel` itself.
@@ -31,7 +36,7 @@ Examples
 >>> flags[["row", "rule"]].to_dict("records")
 [{'row': 4, 'rule': 'across provinces'}]
 >>> print(flags["detail"].iloc[0])
-1e+308 is 4.8e+303 times the median of the units in 2019 (20,859)
+1e+308 is 3.1e+303 times the next largest unit in 2019 (32,545)
 """
 
 from __future__ import annotations
@@ -42,12 +47,15 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["FACTOR", "MIN_PEERS", "RULES", "implausible_values", "is_percent_unit"]
+__all__ = ["FACTOR", "MIN_PEERS", "RULES", "SPREAD", "implausible_values", "is_percent_unit"]
 
 #: A value this many times larger (or smaller) than its neighbours is flagged.
 FACTOR = 1000.0
 #: Fewest values in a series-year for the comparison across units.
 MIN_PEERS = 5
+#: Robust standard deviations of a series' log-deviations from each unit's median
+#: beyond which a value is flagged across years, when that is more than FACTOR.
+SPREAD = 8.0
 #: Rule names, in the order they are checked.
 RULES = ("across provinces", "across years", "share above 100 %")
 
@@ -108,50 +116,70 @@ def implausible_values(panel: pd.DataFrame, *, units: Mapping[str, str] | None =
         Series id -> unit (the spec's); a ``unit`` column of the panel is used
         where given.
     factor : float
-        How many times larger or smaller than the neighbours' median.
+        How many times larger than the runner-up, or larger or smaller than
+        the unit's median over the years.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``row`` (position in ``panel``), ``rule`` (one of
         :data:`RULES`), ``detail`` (the value against its reference, in words)
-        and ``reference`` (the median or limit compared with).  A value
+        and ``reference`` (the value or limit compared with).  A value
         flagged by both ratio rules is listed once, under the rule across
         provinces.
     """
     values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype="float64",
                                                                       na_value=np.nan)
     ok = np.isfinite(values)
-    code = panel["code"].astype(str).to_numpy()
-    indicator = panel["indicator"].astype(str).to_numpy()
+    # Integer keys, not text: panels of cities have millions of rows.
+    all_codes, _ = pd.factorize(panel["code"])
+    all_inds, ind_names = pd.factorize(panel["indicator"])
     year = pd.to_numeric(panel["year"], errors="coerce").to_numpy(dtype="float64",
                                                                    na_value=np.nan)
-    ok &= ~np.isnan(year)
+    ok &= ~np.isnan(year) & (all_codes >= 0) & (all_inds >= 0)
     where = np.flatnonzero(ok)
     out: list[dict] = []
     if len(where):
         v = values[where]
-        ind_codes, _ = pd.factorize(indicator[where])
+        ind_codes = all_inds[where]
         year_codes, _ = pd.factorize(year[where])
-        code_codes, _ = pd.factorize(code[where])
+        code_codes = all_codes[where]
         n_years = int(year_codes.max()) + 1
         n_codes = int(code_codes.max()) + 1
         by_year = ind_codes.astype(np.int64) * n_years + year_codes
         by_unit = ind_codes.astype(np.int64) * n_codes + code_codes
-        across, med_a = _ratio_flags(v, by_year, MIN_PEERS)
-        over_time, med_t = _ratio_flags(v, by_unit, max(MIN_PEERS - 2, 3))
-        # Across units only the high side: Tibet's real values of several
-        # series are below 1/1,000 of the median province.
-        flagged_a = (across > factor) & (np.abs(v) > med_a)
-        flagged_t = (over_time > factor) & ~flagged_a
-        for k in np.flatnonzero(flagged_a).tolist():
-            out.append({
-                "row": int(where[k]), "rule": RULES[0],
-                "detail": _against(v[k], across[k], med_a[k],
-                                   f"the units in {int(year[where[k]])}"),
-                "reference": float(med_a[k]),
-            })
-        for k in np.flatnonzero(flagged_t).tolist():
+        # Across units: the largest value of a series-year against the next largest.
+        a = np.abs(v)
+        order = np.lexsort((a, by_year))
+        key_sorted = by_year[order]
+        last = np.flatnonzero(np.r_[key_sorted[1:] != key_sorted[:-1], True])
+        counts = np.diff(np.r_[-1, last])
+        for end, n in zip(last.tolist(), counts.tolist()):
+            top, runner = order[end], order[end - 1] if n > 1 else None
+            if n < MIN_PEERS or runner is None or a[runner] <= 0:
+                continue
+            ratio = a[top] / a[runner]
+            if ratio > factor:
+                out.append({
+                    "row": int(where[top]), "rule": RULES[0],
+                    "detail": f"{_number(v[top])} is {_times(ratio)} times the next largest "
+                              f"unit in {int(year[where[top]])} ({_number(v[runner])})",
+                    "reference": float(v[runner]),
+                })
+        flagged = {r["row"] for r in out}
+        # Across years: against the unit's median, with a limit that grows with the series'
+        # own spread (synthetic or volatile series move far more than official statistics).
+        over_time, med_t = _ratio_flags(v, by_unit, 3)
+        dev = np.log(over_time)
+        limit = np.full(len(v), np.log(factor))
+        usable = np.isfinite(dev)
+        if usable.any():
+            spread = pd.Series(np.where(usable, dev, np.nan)).groupby(ind_codes).transform(
+                "median").to_numpy() * 1.4826
+            limit = np.maximum(limit, np.nan_to_num(SPREAD * spread, nan=0.0))
+        for k in np.flatnonzero(usable & (dev > limit)).tolist():
+            if int(where[k]) in flagged:
+                continue
             out.append({
                 "row": int(where[k]), "rule": RULES[1],
                 "detail": _against(v[k], over_time[k], med_t[k],
@@ -164,7 +192,8 @@ def implausible_values(panel: pd.DataFrame, *, units: Mapping[str, str] | None =
     for k in np.flatnonzero(ok & (values > 100)).tolist():
         unit = unit_col[k] if unit_col is not None and isinstance(unit_col[k], str) \
             and unit_col[k] else None
-        percent = is_percent_unit(unit) if unit is not None else indicator[k] in percent_series
+        percent = (is_percent_unit(unit) if unit is not None
+                   else str(ind_names[all_inds[k]]) in percent_series)
         if percent:
             out.append({"row": k, "rule": RULES[2],
                         "detail": f"{_number(values[k])} % is above 100 %",
