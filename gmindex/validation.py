@@ -320,7 +320,8 @@ def check_panel(
                 )
             )
     problems.extend(_unknown_code_problems(frame, bad_code_idx, loc, registry))
-    implausible, notes = _plausibility_problems(frame, spec, loc, known_code, accept)
+    implausible, notes = _plausibility_problems(frame, spec, loc, known_code, accept,
+                                                code, indicator)
     problems.extend(implausible)
 
     usable = known_code & frame["year"].notna().to_numpy()
@@ -363,18 +364,18 @@ def prepare_panel(panel: pd.DataFrame, *, spec, registry: Registry | None = None
     return out
 
 
-def _plausibility_problems(frame, spec, loc: _Locator, known_code, accept):
+def _plausibility_problems(frame, spec, loc: _Locator, known_code, accept, code, indicator):
     """Implausible values as errors, except those accepted; (problems, notes)."""
     accept = [str(a).strip() for a in accept if str(a).strip()]
     units = {sid: getattr(s, "unit", None) for sid, s in spec_series(spec).items()}
-    rows = np.flatnonzero(known_code)
-    flags = implausible_values(frame.iloc[rows], units=units)
+    flags = implausible_values(frame, units=units, rows=known_code,
+                               keys=(code.codes, indicator.codes, indicator.uniques))
     problems: list[Problem] = []
     notes: list[str] = []
     used: set[str] = set()
     for pos, rule, detail in zip(flags["row"].tolist(), flags["rule"].tolist(),
                                  flags["detail"].tolist()):
-        idx = frame.index[rows[pos]]
+        idx = frame.index[pos]
         where = _where(loc, frame, idx, "value")
         keys = _accept_keys(where)
         hit = next((a for a in accept if a in keys), None)
