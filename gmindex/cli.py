@@ -39,10 +39,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
     """Green manufacturing index for China's provinces: build, check, analyse, map."""
+    from gmindex.errors import use_interface
+
+    # Messages name command-line options (--header-rows 2), not Python arguments.
+    ctx.with_resource(use_interface("cli"))
 
 DataOpt = typer.Option(None, "--data", "-d", help="Long panel CSV/XLSX (default: embedded data/panel.csv).")
 SpecOpt = typer.Option(None, "--spec", "-s", help="Indicator spec TOML (default: embedded data/spec.toml).")
@@ -107,7 +112,9 @@ def _load(data: Optional[List[Path]], spec: Optional[Path], registry: Optional[P
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/bold red] {exc}")
+    from gmindex.errors import escape_markup
+
+    console.print(f"[bold red]error:[/bold red] {escape_markup(str(exc))}")
     raise typer.Exit(code=1)
 
 
@@ -147,6 +154,10 @@ def build(
         None, help="With --normalization fixed: a goalposts table (indicator, lower, upper), "
                    "e.g. index_goalposts.csv of an earlier build."),
     formats: str = typer.Option("csv,xlsx,dta", help="Table formats, comma-separated: csv,xlsx,dta,tex,md"),
+    accept: Optional[List[str]] = typer.Option(
+        None, "--accept", help="Keep a value flagged as implausible, knowingly: CODE,YEAR,SERIES "
+        "(e.g. 15,2019,energy_consumption_10k_tce) as in the message; repeatable; recorded in "
+        "the provenance."),
 ) -> None:
     """Build the index and write scores, pillar scores, weights and provenance."""
     import pandas as pd
@@ -158,7 +169,8 @@ def build(
             res = _build(data, spec, registry, on_conflict, normalization=normalization,
                          weighting=weighting,
                          aggregation=aggregation, hierarchy=hierarchy, missing=missing,
-                         impute=impute, shift=shift, reference_years=ref, goalposts=gp)
+                         impute=impute, shift=shift, reference_years=ref, goalposts=gp,
+                         accept=accept or ())
         with _step(f"writing tables to {out}/"):
             paths = res.export(out, formats=tuple(f.strip() for f in formats.split(",")))
     except _data_errors() as exc:
@@ -184,7 +196,13 @@ def _print_summary(res) -> None:
         why = f"no value for {', '.join(lacking)}" if lacking else why
         console.print(f"[yellow]unit {code} ({res.registry.label(code)}) dropped[/yellow] "
                       f"by rule {res.missing.rule}: {why}")
-    for ind, why in prov["indicators_dropped"].items():
+    for note in res.panel.attrs.get("check_notes", ()):
+        console.print(f"note: {note}", markup=False, highlight=False)
+    dropped = prov["indicators_dropped"]
+    if dropped:
+        console.print(f"[yellow]{len(dropped)} of {len(res.spec.indicators)} indicators dropped"
+                      f"[/yellow] by rule {res.missing.rule}: {', '.join(dropped)}")
+    for ind, why in dropped.items():
         console.print(f"[yellow]indicator {ind} dropped[/yellow]: {why}")
     table = Table(title="Weights", show_lines=False)
     for col in ("indicator", "pillar", "direction", "entropy", "weight"):
@@ -222,35 +240,30 @@ def validate(
     indicator: Optional[str] = typer.Option(None, help="Series id, for --layout years."),
     year: Optional[int] = typer.Option(None, help="Year, for --layout indicators."),
     sheet: Optional[str] = typer.Option(None, help="XLSX sheet name."),
+    header_rows: Optional[int] = typer.Option(None, help="Rows above the data, title rows "
+                                              "included (default: detected)."),
+    accept: Optional[List[str]] = typer.Option(
+        None, "--accept", help="Keep a value flagged as implausible: FILE:ROW or "
+        "CODE,YEAR,SERIES as in the message (repeatable)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every problem, repair "
+                                 "and note (default: counts and the first few of each kind)."),
 ) -> None:
     """Check data files and print every problem at once (exit 1 on errors)."""
     from gmindex.datasets import default_spec_path
     from gmindex.provinces import Registry, default_registry
     from gmindex.spec import read_spec
-    from gmindex.validation import validate_file
+    from gmindex.validation import validate_file, validation_text
 
-    reg = Registry.from_csv(registry) if registry else default_registry()
-    kwargs = {k: v for k, v in {"indicator": indicator, "year": year, "sheet": sheet}.items() if v is not None}
+    kwargs = {k: v for k, v in {"indicator": indicator, "year": year, "sheet": sheet,
+                                "header_rows": header_rows}.items() if v is not None}
     try:
+        reg = Registry.from_csv(registry) if registry else default_registry()
         spec_obj = read_spec(spec or default_spec_path())
     except _data_errors() as exc:
         _fail(exc)
     report = validate_file(files if len(files) > 1 else files[0], spec=spec_obj, registry=reg,
-                           layout=layout, **kwargs)
-    problems = report.to_frame()
-    if len(problems):
-        table = Table(title=f"{len(problems)} problem(s) in {', '.join(map(str, files))}")
-        shown = (("file",) if len(files) > 1 else ()) + (
-            "row", "province", "column", "year", "indicator", "problem", "suggestion")
-        for col in ("severity",) + shown:
-            table.add_column(col, overflow="fold")
-        for row in problems.itertuples():
-            style = "red" if row.severity == "error" else "yellow"
-            table.add_row(*[f"[{style}]{row.severity}[/{style}]"] + [
-                "" if getattr(row, c) is None or str(getattr(row, c)) in ("nan", "<NA>", "None") else str(getattr(row, c))
-                for c in shown])
-        console.print(table)
-    console.print(report.summary().splitlines()[0] if len(problems) else report.summary())
+                           layout=layout, accept=accept or (), **kwargs)
+    console.print(validation_text(report, verbose=verbose), markup=False, highlight=False)
     if not report.ok:
         raise typer.Exit(code=1)
 
@@ -273,6 +286,7 @@ def convert(
     """Read a yearbook-style table and write it as a long table (code, year, indicator, value)."""
     import warnings
 
+    from gmindex.errors import render
     from gmindex.io.readers import DataWarning, read_wide_with_report
     from gmindex.io.writers import write_table
     from gmindex.provinces import Registry, default_registry
@@ -290,7 +304,7 @@ def convert(
         _fail(exc)
     console.print(report.summary(), markup=False, highlight=False)
     for p in report.problem_list():
-        console.print(f"  [yellow]{p.severity}[/yellow]: {p.format()}")
+        console.print(f"  [yellow]{p.severity}[/yellow]: {render(p, markup=True)}")
     if panel.empty:
         _fail(ValueError(f"{file}: no numbers read, nothing written"))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ province-year-indicator that appears in more than one of them:
 * the same value in two sources is an *agreeing overlap*: the cell is kept
   once and listed in :attr:`CombinedPanel.overlaps`;
 * different values are a *conflict*.  By default (``on_conflict="error"``)
-  this raises :class:`gmindex.validation.DataError` naming every conflicting
+  this raises :class:`gmindex.errors.DataError` naming every conflicting
   cell with each source and its value.  With an explicit rule (``"first"``,
   ``"last"`` or a priority per source) the value is chosen and every choice is
   recorded in :attr:`CombinedPanel.conflicts` and in the panel's ``attrs``, so
@@ -24,7 +24,7 @@ Examples
 >>> combine_panels({"old.csv": old, "new.csv": new})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-gmindex.validation.DataError: province Beijing (11), year 2019, indicator 'gdp_100m_yuan': different values in 2 sources: old.csv = 35371.3, new.csv = 35445.1. Fix: ...
+gmindex.errors.DataError: province Beijing (11), year 2019, indicator 'gdp_100m_yuan': different values in 2 sources: old.csv = 35371.3, new.csv = 35445.1. Fix: ...
 >>> combined = combine_panels({"old.csv": old, "new.csv": new}, on_conflict="last")
 >>> combined.panel[["year", "value", "source_file"]]
    year    value source_file
@@ -47,7 +47,9 @@ import numpy as np
 import pandas as pd
 
 from gmindex.provinces import Registry, default_registry
-from gmindex.validation import DataError, Problem, duplicate_problems
+from gmindex.errors import DataError, Problem
+from gmindex.io.readers import read_long_with_report
+from gmindex.locate import duplicate_problems
 
 __all__ = ["CONFLICT_RULES", "CombinedPanel", "combine_panels"]
 
@@ -57,10 +59,10 @@ CONFLICT_RULES = ("error", "first", "last")
 _KEYS = ["code", "year", "indicator"]
 _REQUIRED = ("code", "year", "indicator", "value")
 _RULE_TEXT = {"first": "first source listed", "last": "last source listed"}
-_FIX = (
-    "choose with on_conflict='first', 'last' or {source: priority} (CLI: --on-conflict "
-    "first|last, in the order of the --data options), or correct one of the files"
-)
+_FIX = ("choose with on_conflict='first', 'last' or {source: priority}, or correct one of "
+        "the files")
+_FIX_CLI = ("choose with --on-conflict first or --on-conflict last (in the order of the "
+            "--data options), or correct one of the files")
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,6 @@ def _prepare(frame: pd.DataFrame, name: str, registry: Registry) -> pd.DataFrame
 
 
 def _read(path: Path, registry: Registry):
-    from gmindex.io.readers import read_long_with_report
 
     frame, report = read_long_with_report(path, registry=registry, keep_source=True)
     return frame.drop(columns=["source_column", "source_label"]), report
@@ -390,6 +391,7 @@ def _conflict_problem(group: pd.DataFrame, code, year, indicator, registry: Regi
         "error",
         f"different values in {len(group)} sources: " + ", ".join(where),
         _FIX,
+        advice={"cli": _FIX_CLI},
         code=str(code),
         province=province,
         year=int(year),

@@ -283,16 +283,10 @@ def panel_sha256(panel: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _check_panel(panel: pd.DataFrame, registry: Registry, spec: Spec) -> pd.DataFrame:
-    from gmindex.validation import check_panel
+def _check_panel(panel: pd.DataFrame, registry: Registry, spec: Spec, accept=()) -> pd.DataFrame:
+    from gmindex.validation import prepare_panel
 
-    report = check_panel(panel, spec=spec, registry=registry)
-    report.raise_if_errors()
-    out = panel.copy()
-    out["code"] = out["code"].astype(str)
-    out["year"] = out["year"].astype(int)
-    out["value"] = out["value"].astype(float)
-    return out
+    return prepare_panel(panel, spec=spec, registry=registry, accept=accept)
 
 
 def build_index(
@@ -316,6 +310,7 @@ def build_index(
     aggregation: str | None = None,
     missing: str | None = None,
     impute: str | None = None,
+    accept: Sequence[str] = (),
 ) -> IndexResult:
     """Build the composite index from a long raw panel and an indicator spec.
 
@@ -376,6 +371,10 @@ def build_index(
         (default) or entropy-TOPSIS closeness ``"topsis"``.
     missing, impute : str, optional
         Override the spec's missing-data rule (see :mod:`gmindex.missing`).
+    accept : sequence of str
+        Values flagged as implausible that are right and kept knowingly
+        (``"FILE:ROW"`` or ``"CODE,YEAR,SERIES"``; see
+        :func:`gmindex.validation.check_panel`); recorded in the provenance.
 
     Returns
     -------
@@ -400,11 +399,11 @@ def build_index(
         reference_years=reference_years, clip=clip, weighting=weighting, weights=weights,
         shift=shift, hierarchy=hierarchy, pillar_weighting=pillar_weighting,
         pillar_weights=pillar_weights, pillar_floor=pillar_floor, max_weight=max_weight,
-        aggregation=aggregation,
+        aggregation=aggregation, accept=accept,
     )
     if years is None and not spec.years:
         opts = IndexOptions(**{**_fields(opts), "sources": {**opts.sources, "years": "data"}})
-    panel = _check_panel(panel, registry, spec)
+    panel = _check_panel(panel, registry, spec, opts.accept)
     log: list[Step] = []
 
     derived = derive_indicators(panel, spec, codes=registry.codes, years=list(opts.years))

@@ -88,6 +88,8 @@ class IndexOptions:
     pillar_floor: float | None = None
     max_weight: float | None = None
     aggregation: str = "sum"
+    #: values flagged as implausible that the caller keeps knowingly ("FILE:ROW" or "CODE,YEAR,SERIES")
+    accept: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -98,6 +100,7 @@ class IndexOptions:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "sources"}
         out["years"] = list(self.years)
         out["reference_years"] = list(self.reference_years) if self.reference_years else None
+        out["accept"] = list(self.accept)
         return out
 
 
@@ -145,7 +148,8 @@ def _check(o: IndexOptions) -> None:
         raise ValueError("; ".join(problems))
 
 
-def resolve_options(spec, *, years=None, missing=None, impute=None, **given: Any) -> IndexOptions:
+def resolve_options(spec, *, years=None, missing=None, impute=None, accept=(),
+                    **given: Any) -> IndexOptions:
     """Options from caller arguments (not None), the spec's ``[index]`` keys and the defaults.
 
     Parameters
@@ -155,6 +159,8 @@ def resolve_options(spec, *, years=None, missing=None, impute=None, **given: Any
         Default: the spec's years.
     missing, impute : str, optional
         Default: the spec's rule.
+    accept : sequence of str
+        Flagged values kept knowingly (caller only; never from a spec).
     **given
         Any key of :data:`DEFAULTS`; None means "not given".
 
@@ -193,8 +199,9 @@ def resolve_options(spec, *, years=None, missing=None, impute=None, **given: Any
     sources["years"] = "caller" if years else "spec"
     sources["missing"] = "caller" if missing else "spec"
     sources["impute"] = "caller" if impute else "spec"
+    sources["accept"] = "caller" if accept else "default"
     return IndexOptions(years=yrs, missing=missing or spec.missing, impute=impute or spec.impute,
-                        sources=sources, **values)
+                        accept=tuple(sorted(str(a) for a in accept)), sources=sources, **values)
 
 
 def check_method(spec) -> None:

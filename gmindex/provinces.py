@@ -15,6 +15,14 @@ Examples
 ('14', '61')
 >>> reg.region("21"), reg.region("21", scheme="region3")
 ('northeast', 'east')
+
+Names and codes as people write them: six-digit GB/T 2260 codes, short
+forms, traditional characters.
+
+>>> reg.to_code("110000"), reg.to_code("内蒙"), reg.to_code("廣東省"), reg.to_code("广西壮族")
+('11', '15', '44', '45')
+>>> outside_mainland("臺灣"), outside_mainland("Hong Kong SAR"), outside_mainland("广东")
+('Taiwan', 'Hong Kong', None)
 """
 
 from __future__ import annotations
@@ -28,12 +36,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from gmindex.errors import DataError, Problem
+
 __all__ = [
+    "OUTSIDE_MAINLAND",
     "REGION_ORDER",
     "Registry",
     "UnknownUnitError",
     "default_registry",
     "normalize_name",
+    "outside_mainland",
 ]
 
 #: Display order of the regions in each scheme (also the gradient being tested).
@@ -56,6 +68,37 @@ _EN_SUFFIXES = re.compile(
     r"\b(province|municipality|autonomous region|special administrative region|"
     r"sar|shi|sheng|zizhiqu)\b"
 )
+
+
+# Traditional characters of province names and their suffixes, to simplified
+# ones.  A full converter (OpenCC) is not a dependency; names of provinces use
+# only these characters, and test_provinces checks every traditional name.
+_TRADITIONAL = str.maketrans({
+    "廣": "广", "東": "东", "臺": "台", "灣": "湾", "門": "门", "遼": "辽", "寧": "宁",
+    "龍": "龙", "內": "内", "陝": "陕", "肅": "肃", "貴": "贵", "雲": "云", "蘇": "苏",
+    "慶": "庆", "區": "区", "維": "维", "爾": "尔", "壯": "壮", "別": "别",
+    "黃": "黄", "國": "国", "華": "华", "濱": "滨", "縣": "县", "島": "岛",
+})
+# Ethnic names left after the 自治区 suffix (广西壮族, 新疆维吾尔, 宁夏回族).
+_ZH_ETHNIC = ("维吾尔", "壮族", "回族")
+# Short forms people write that are not a registry name after normalising.
+_SHORT_FORMS = {"内蒙": "内蒙古", "新疆维吾尔族": "新疆"}
+
+#: China's units outside the 31 mainland provinces: normalised name or code -> English name.
+#: Yearbooks list them at the bottom of provincial tables; readers set them aside with a note.
+OUTSIDE_MAINLAND = {
+    **dict.fromkeys(("香港", "hong kong", "hongkong", "hk", "81", "810000"), "Hong Kong"),
+    **dict.fromkeys(("澳门", "macau", "macao", "mo", "82", "820000"), "Macau"),
+    **dict.fromkeys(("台湾", "taiwan", "tw", "71", "710000", "中国台湾"), "Taiwan"),
+}
+
+
+def outside_mainland(name: object) -> str | None:
+    """English name of Hong Kong, Macau or Taiwan when ``name`` is one of them, else None."""
+    return OUTSIDE_MAINLAND.get(normalize_name(name))
+
+
+_SIX_DIGITS = re.compile(r"\d{2}0000")
 
 
 class UnknownUnitError(KeyError):
@@ -82,7 +125,7 @@ def normalize_name(name: object) -> str:
     """
     # Footnote marks go before NFKC, which would turn ① into a plain 1.
     text = re.sub(r"[\*#†‡§①-⑳]", "", str(name))
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).strip()
     text = re.sub(r"[\s\u3000]+", " ", text)
     # Yearbooks pad two-character names to the width of three: 北　京.
     text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
@@ -91,6 +134,11 @@ def normalize_name(name: object) -> str:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
             break
+    for ethnic in _ZH_ETHNIC:
+        if text.endswith(ethnic) and len(text) > len(ethnic) + 1:
+            text = text[: -len(ethnic)]
+            break
+    text = _SHORT_FORMS.get(text, text)
     text = text.lower().replace("-", " ").replace("'", "")
     text = _EN_SUFFIXES.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -117,11 +165,19 @@ class Registry:
     def __post_init__(self) -> None:
         table = self.table.copy()
         if "code" not in table.columns:
-            raise ValueError(f"{self.source}: a unit registry needs a 'code' column")
+            raise DataError(Problem(
+                "error", f"a unit registry needs a 'code' column; found {list(table.columns)}",
+                "name the column of unit codes 'code'", file=self.source, row=1))
         table["code"] = table["code"].astype(str).str.strip()
-        dupes = table.loc[table["code"].duplicated(), "code"].tolist()
-        if dupes:
-            raise ValueError(f"{self.source}: duplicate codes in the registry: {dupes}")
+        dupes = table["code"].duplicated(keep=False)
+        if dupes.any():
+            # Row numbers as in a spreadsheet: the header is row 1.
+            rows = [int(i) + 2 for i in range(len(table)) if dupes.iloc[i]]
+            codes = list(dict.fromkeys(table.loc[dupes, "code"]))
+            raise DataError(Problem(
+                "error", f"duplicate codes in the registry: {codes} (rows {rows})",
+                "give every unit its own code (one row per unit)", file=self.source,
+                row=rows[0], column="code"))
         table = table.set_index("code", drop=False).sort_index()
         object.__setattr__(self, "table", table)
         lookup: dict[str, str] = {}
@@ -138,10 +194,10 @@ class Registry:
                     key = normalize_name(name)
                     other = lookup.setdefault(key, row["code"])
                     if other != row["code"]:
-                        raise ValueError(
-                            f"{self.source}: name {name!r} is ambiguous "
-                            f"(codes {other} and {row['code']})"
-                        )
+                        raise DataError(Problem(
+                            "error", f"name {name!r} is ambiguous "
+                            f"(codes {other} and {row['code']})",
+                            "give each unit names of its own", file=self.source))
         object.__setattr__(self, "_lookup", lookup)
 
     @classmethod
@@ -161,9 +217,17 @@ class Registry:
     def __contains__(self, code: object) -> bool:
         return str(code) in self.table.index
 
+    def _key(self, name: object) -> str:
+        """Lookup key: the normalised name; a six-digit GB/T 2260 code ``110000``
+        becomes its two-digit province code when the registry has that code."""
+        key = normalize_name(name)
+        if key not in self._lookup and _SIX_DIGITS.fullmatch(key) and key[:2] in self._lookup:
+            return key[:2]
+        return key
+
     def knows(self, name: object) -> bool:
         """Whether a name or code is known (cheap: no suggestions computed)."""
-        return normalize_name(name) in self._lookup
+        return self._key(name) in self._lookup
 
     def to_code(self, name: object) -> str:
         """Code of a unit given any known spelling of its name or its code.
@@ -173,7 +237,7 @@ class Registry:
         UnknownUnitError
             With the closest known names as suggestions.
         """
-        key = normalize_name(name)
+        key = self._key(name)
         try:
             return self._lookup[key]
         except KeyError:

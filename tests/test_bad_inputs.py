@@ -22,6 +22,25 @@ CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))["case"]
 READERS = {"read_long": read_long_with_report, "read_wide": read_wide_with_report}
 
 
+def _build(path, spec_file, **options):
+    """read_long, then build_index with a spec of the corpus: the path of `gmindex build`."""
+    from gmindex.index import build_index
+    from gmindex.io import read_long
+    from gmindex.spec import read_spec
+
+    res = build_index(read_long(path), read_spec(HERE / spec_file), **options)
+    return res, res.panel.attrs.get("check_notes", [])
+
+
+def _registry(path):
+    from gmindex.provinces import Registry
+
+    return Registry.from_csv(path), None
+
+
+READERS.update({"build": _build, "registry": _registry})
+
+
 def mini_spec():
     raw = tomllib.loads((HERE / "mini_spec.toml").read_text(encoding="utf-8"))
     series = [SimpleNamespace(**s) for s in raw["series"]]
@@ -66,9 +85,12 @@ def test_corpus_is_large_enough_and_every_file_has_a_case():
 def _read(case):
     reader = READERS[case["reader"]]
     (path,) = paths(case)
+    options = dict(case.get("options", {}))
+    if case["reader"] == "build":
+        options["spec_file"] = case["spec_file"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return reader(path, **case.get("options", {}))
+        return reader(path, **options)
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -84,8 +106,19 @@ def test_case(case):
     elif outcome == "repaired":
         df, report = _read(case)
         check_repaired(case, df, report)
+    elif outcome == "built":
+        res, notes = _read(case)
+        assert res.scores["score"].notna().all()
+        for expected in case["notes"]:
+            assert expected in "\n".join(notes)
+        assert res.provenance["options"]["accept"] == sorted(
+            case.get("options", {}).get("accept", []))
     elif outcome == "report":
         spec = mini_spec() if case.get("spec") == "mini" else None
+        if "spec_file" in case:
+            from gmindex.spec import read_spec
+
+            spec = read_spec(HERE / case["spec_file"])
         report = validate_file(paths(case) if len(paths(case)) > 1 else paths(case)[0],
                                spec=spec, **case.get("options", {}))
         assert isinstance(report, ValidationReport)
@@ -146,6 +179,8 @@ def check_repaired(case, df, report):
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_validate_file_never_raises_and_agrees(case):
     """validate_file turns every reading error into report rows, never a traceback."""
+    if case["reader"] in ("build", "registry"):
+        pytest.skip("a build or registry case: the file itself is a readable long table")
     spec = mini_spec() if case.get("spec") == "mini" else None
     layout = "long" if case["reader"] in ("read_long", "validate_file") else case["options"].get(
         "layout", "years")

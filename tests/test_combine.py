@@ -68,7 +68,9 @@ def test_conflict_raises_naming_every_cell_both_files_and_values(tmp_path):
     assert f"{a} row 2 = 35371.3, {b} row 2 = 35445.1" in text
     assert f"{a} row 3 = 14104.3, {b} row 3 = 14055.5" in text
     assert "Beijing (11)" in text and "Tianjin (12)" in text
-    assert "on_conflict='first', 'last'" in text and "--on-conflict" in text
+    assert "on_conflict='first', 'last'" in text and "--on-conflict" not in text
+    # The command line gets its own wording of the same advice.
+    assert all("--on-conflict first or --on-conflict last" in p.format("cli") for p in problems)
     assert {p.year for p in problems} == {2019} and {p.indicator for p in problems} == {GDP}
 
 

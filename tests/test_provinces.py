@@ -61,3 +61,46 @@ def test_registry_is_pluggable_and_checks_itself(tmp_path):
 def test_normalize_name_strips_suffixes():
     assert normalize_name("广西壮族自治区") == normalize_name("广西")
     assert normalize_name("Hebei Province*") == "hebei"
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("110000", "11"), ("650000", "65"), ("内蒙", "15"), ("新疆维吾尔", "65"),
+        ("广西壮族", "45"), ("宁夏回族", "64"), ("廣東", "44"), ("廣東省", "44"),
+        ("遼寧省", "21"), ("黑龍江省", "23"), ("陝西省", "61"), ("甘肅", "62"), ("貴州", "52"),
+        ("雲南", "53"), ("江蘇", "32"), ("重慶市", "50"), ("內蒙古自治區", "15"),
+        ("新疆維吾爾自治區", "65"), ("寧夏回族自治區", "64"), ("廣西壯族自治區", "45"),
+    ],
+)
+def test_names_as_people_write_them(name, code):
+    assert REG.to_code(name) == code
+
+
+def test_six_digit_codes_need_a_two_digit_registry_code():
+    # 110100 is Beijing's city district code, not a province: never truncated.
+    assert not REG.knows("110100") and not REG.knows("990000")
+
+
+@pytest.mark.parametrize("name, english", [
+    ("香港", "Hong Kong"), ("香港特别行政区", "Hong Kong"), ("Hong Kong SAR", "Hong Kong"),
+    ("澳門", "Macau"), ("Macao", "Macau"), ("臺灣", "Taiwan"), ("台湾省", "Taiwan"),
+    ("710000", "Taiwan"),
+])
+def test_outside_the_mainland(name, english):
+    from gmindex.provinces import outside_mainland
+
+    assert outside_mainland(name) == english
+    assert not REG.knows(name)
+
+
+def test_registry_with_duplicate_code_names_the_rows(tmp_path):
+    from gmindex.errors import DataError
+
+    path = tmp_path / "reg.csv"
+    path.write_text("code,name_en\n11,A\n12,B\n11,C\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        Registry.from_csv(path)
+    assert str(info.value) == (
+        f"{path}, row 2, column 'code': duplicate codes in the registry: ['11'] (rows [2, 4])."
+        " Fix: give every unit its own code (one row per unit)")

@@ -121,8 +121,11 @@ def test_unit_mismatch_and_unknown_indicator_and_coverage():
     warnings = texts(report, "warning")
     assert "indicator 'co2' is not a series of the spec (1 row: index 3); it is not used" in warnings
     assert f"coverage: no {IND} for Tianjin (12) in 2020" in warnings
-    assert "coverage: series 'net_exports' has no data for 2019-2020" in warnings
+    assert "series 'net_exports' of the spec has no data for 2019-2020" in warnings
     assert len(warnings) == 3
+    # The build requires every series of the spec: then it is one error.
+    built = check_panel(df, spec=spec(), registry=_two_province_registry(), require_series=True)
+    assert "series 'net_exports' of the spec has no data" in texts(built)
 
 
 def test_coverage_years_option_overrides_spec():
@@ -130,8 +133,8 @@ def test_coverage_years_option_overrides_spec():
     reg = _two_province_registry()
     assert check_panel(df, registry=reg, years=[2019]).problems.empty
     warnings = texts(check_panel(df, registry=reg, years=[2016, 2017, 2019]), "warning")
-    assert warnings == [f"coverage: no {IND} for Beijing (11) in 2016-2017",
-                        f"coverage: no {IND} for Tianjin (12) in 2016-2017"]
+    # One warning per series and set of absent years, naming the units.
+    assert warnings == [f"coverage: no {IND} for Beijing (11), Tianjin (12) in 2016-2017"]
 
 
 def _two_province_registry():
@@ -316,7 +319,7 @@ def test_duplicated_rows_match_pandas(keys):
 @given(values=st.lists(st.sampled_from([1.0, 2.0, 0.0, -0.0, np.nan, np.inf]), min_size=1,
                        max_size=6))
 def test_count_values_matches_nunique(values):
-    from gmindex.validation import _count_values, _Locator
+    from gmindex.locate import Locator as _Locator, _count_values
 
     frame = pd.DataFrame({"value": values})
     loc = _Locator(frame, "<data>", default_registry_for_tests())
@@ -333,7 +336,9 @@ def test_count_values_matches_nunique(values):
     pd.Series([], dtype=object),
 ])
 def test_distinct_text_matches_a_plain_map(values):
-    from gmindex.validation import _code_text, _distinct_text, _plain_text
+    from gmindex.spec_checks import code_text as _code_text
+    from gmindex.spec_checks import distinct_text as _distinct_text
+    from gmindex.spec_checks import plain_text as _plain_text
 
     for func, kinds in ((_code_text, ("string", "empty", "integer", "floating",
                                        "mixed-integer-float")),

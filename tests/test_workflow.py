@@ -257,7 +257,8 @@ def test_cli_validate_several_files_shows_cross_file_duplicates(tmp_path, monkey
     out = runner.invoke(app, ["validate", str(a), str(b)])
     assert out.exit_code == 1
     flat = " ".join(out.output.split())
-    assert "1 errors" in flat and "┃ file" in out.output and "│ b.csv" in out.output
+    assert "1 errors" in flat and "error: duplicate province-year-indicator (1)" in flat
+    assert "a.csv row 2 ('11', value 35371.3) and b.csv row 2 ('11', value 35445.1)" in flat
 
 
 # ---------------------------------------------------------------------------
@@ -267,19 +268,24 @@ def test_cli_validate_several_files_shows_cross_file_duplicates(tmp_path, monkey
 TEMPLATES = data_dir() / "templates"
 
 
-@pytest.mark.parametrize("name, read", [
-    ("template_long.csv", lambda p: read_long_with_report(p)),
-    ("template_long.xlsx", lambda p: read_long_with_report(p)),
-    ("template_wide_years.xlsx", lambda p: read_wide_with_report(p, indicator=GDP)),
-    ("template_wide_indicators.xlsx",
-     lambda p: read_wide_with_report(p, layout="indicators", year=2021)),
+@pytest.mark.parametrize("name, options", [
+    ("template_long.csv", {}),
+    ("template_long.xlsx", {}),
+    ("template_wide_years.xlsx", {"layout": "years", "indicator": GDP}),
+    ("template_wide_indicators.xlsx", {"layout": "indicators", "year": 2021}),
 ])
-def test_empty_templates_read_as_all_missing(name, read):
+def test_empty_templates_are_an_error_with_every_cell_counted(name, options):
+    """An unfilled template has only blank value cells: an error, never an empty panel."""
+    from gmindex.io.readers import read_with_problems
+
     spec = load_default_spec()
-    with pytest.warns(DataWarning, match="no numbers read"):
-        frame, report = read(TEMPLATES / name)
-    assert frame.empty
+    read = read_long_with_report if "layout" not in options else read_wide_with_report
     per_province = {"template_wide_years.xlsx": len(spec.years)}.get(name, len(spec.series))
+    with pytest.raises(DataError, match=rf"no numbers read: the value cells are all blank "
+                                        rf"\({31 * per_province}\)"):
+        read(TEMPLATES / name, **options)
+    frame, report = read_with_problems(TEMPLATES / name, **options)
+    assert frame.empty
     assert report.cells_read == report.cells_missing == 31 * per_province
     assert report.cells_used == report.cells_dropped == report.cells_invalid == 0
     assert sorted(report.missing["code"].unique()) == default_registry().codes

@@ -5,12 +5,16 @@ files are committed, so this only needs rerunning after a change here.  What
 each file should produce is in ``cases.toml`` next to it.
 
 The numbers are real: total energy consumption (万吨标准煤, source ``gtmp``),
-GDP (亿元, ``yml_master``) and R&D intensity (%, ``techme_cstsy``) copied from
-``data/panel.csv``.  Each defect is then introduced by hand (a sign flipped, a
-name misspelt, ...) and named in the file name.  Two things are stand-ins: the
-national row of ``national_total.csv`` holds the sum of the provinces listed
-(not an official total), and ``old_format.xls`` has only the signature of a
-binary Excel file.
+GDP (亿元, ``yml_master``), R&D intensity (%, ``techme_cstsy``) and invention
+patents granted (件, ``techme_cstsy``) copied from ``data/panel.csv``.  Each
+defect is then introduced by hand (a sign flipped, a name misspelt, a value
+typed 10,000 times too large, ...) and named in the file name.  Three things
+are stand-ins: the national rows of ``national_total.csv`` and
+``above_national_total.csv`` hold the sum of the provinces listed (not an
+official total), and ``old_format.xls`` has only the signature of a binary
+Excel file; the Hong Kong, Macau and Taiwan rows hold missing marks only.
+``build_spec.toml`` and ``build_spec_ratio.toml`` are the specs of the build
+cases.
 """
 
 from __future__ import annotations
@@ -302,6 +306,114 @@ def main() -> None:
     for r in rows[1:]:
         r[4] = "未公布"
     write_text("text_year_column.csv", csv_lines(rows))
+    more()
+
+
+def more() -> None:
+    """Files 38-59: implausible values, ids, names and codes as people write them."""
+    few = ["11", "12", "13", "14", "15"]
+    # 38 A value of 1e308 typed for Inner Mongolia 2019 (a stray exponent).
+    rows = long_rows()
+    rows[[r[:2] for r in rows].index(["15", 2019])][3] = "1e308"
+    write_text("huge_value.csv", csv_lines(rows))
+    # 39 Beijing 2018 in 吨标准煤 instead of 万吨标准煤 (10,000 times too large).
+    rows = long_rows()
+    rows[[r[:2] for r in rows].index(["11", 2018])][3] = ENERGY["11"][2] * 10000
+    write_text("unit_slip_value.csv", csv_lines(rows))
+    # 40 Hebei 2017 in 亿吨 (10,000 times too small): only the years show it.
+    rows = long_rows()
+    rows[[r[:2] for r in rows].index(["13", 2017])][3] = ENERGY["13"][1] / 10000
+    write_text("year_jump.csv", csv_lines(rows))
+    # 41 R&D intensity above 100 % (a ratio typed as per mille).
+    rows = [["code", "year", "indicator", "value", "unit"]] + [
+        [c, 2019, "rd_intensity_pct", RD_2019[c] * (100 if c == "12" else 1), "%"]
+        for c in RD_2019]
+    write_text("share_above_100.csv", csv_lines(rows))
+    # 42 Series id with capitals; 43 a misspelt id.
+    rows = long_rows()
+    for r in rows[1:]:
+        r[2] = "Energy_Consumption_10k_TCE"
+    write_text("case_changed_id.csv", csv_lines(rows))
+    rows = long_rows()
+    for r in rows[1:]:
+        r[2] = "energy_consumption_10k_tec"
+    write_text("misspelt_id.csv", csv_lines(rows))
+    # 44 Energy only, for a spec whose indicator divides by GDP (the denominator is missing).
+    write_text("missing_denominator.csv", csv_lines(long_rows()))
+    # 45 A long table whose value column was left blank (formulas pasted without values).
+    rows = long_rows(few)
+    for r in rows[1:]:
+        r[3] = ""
+    write_text("empty_value_column.csv", csv_lines(rows))
+    # 46 Six-digit GB/T 2260 codes in a long table; 47 in a yearbook code column.
+    write_text("six_digit_codes.csv", csv_lines(
+        [long_rows(few)[0]] + [[f"{r[0]}0000", *r[1:]] for r in long_rows(few)[1:]]))
+    rows = [["行政区划代码", *YEARS]] + [[f"{c}0000", *ENERGY[c]] for c in few]
+    write_text("six_digit_codes_wide.csv", csv_lines(rows))
+    # 48 Traditional characters (a Hong Kong or Taiwan edition of the table).
+    trad = {"44": "廣東", "21": "遼寧", "23": "黑龍江", "15": "內蒙古", "61": "陝西",
+            "50": "重慶", "32": "江蘇"}
+    rows = yearbook(list(trad), names=lambda c: trad[c])
+    write_text("traditional_names.csv", csv_lines(rows))
+    # 49 Short forms people write: 内蒙, 新疆维吾尔, 广西壮族, 宁夏回族.
+    short = {"15": "内蒙", "65": "新疆维吾尔", "45": "广西壮族", "64": "宁夏回族"}
+    write_text("short_forms.csv", csv_lines(yearbook(list(short), names=lambda c: short[c])))
+    # 50 Hong Kong, Macau and Taiwan rows under the provinces, as in many yearbooks
+    #    (their cells are marks, not values: no figures for them are invented here).
+    rows = yearbook(few) + [["香港", "—", "—", "—", "—"], ["澳門", "—", "—", "—", "—"],
+                            ["臺灣", "—", "—", "—", "—"]]
+    write_text("hk_mo_tw_rows.csv", csv_lines(rows))
+    # 51 The same in a long table, by six-digit code and name.
+    rows = long_rows(few[:2]) + [["810000", 2019, "energy_consumption_10k_tce", "", "万吨标准煤"],
+                                 ["台湾省", 2019, "energy_consumption_10k_tce", "", "万吨标准煤"]]
+    write_text("hk_mo_tw_long.csv", csv_lines(rows))
+    # 52 Two tables pasted one under the other: the header row repeats.
+    rows = yearbook(few)
+    rows = rows[:3] + [rows[0]] + rows[3:]
+    write_text("repeated_header.csv", csv_lines(rows))
+    rows = long_rows(few[:2])
+    rows = rows[:4] + [rows[0]] + rows[4:]
+    write_text("repeated_header_long.csv", csv_lines(rows))
+    # 53 A workbook whose first sheet is a cover page.
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "封面"
+    cover["A1"] = "中国能源统计年鉴"
+    cover["A3"] = "国家统计局能源统计司 编"
+    ws = book.create_sheet("8-12")
+    for row in yearbook(few):
+        ws.append(row)
+    save_xlsx(book, "cover_sheet.xlsx")
+    # 54 A registry with one code twice.
+    write_text("registry_duplicate_code.csv",
+               "code,name_zh,name_en\n11,北京市,Beijing\n12,天津市,Tianjin\n11,河北省,Hebei\n")
+    # 55 A yearbook sheet whose value columns are all blank (a template never filled in).
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "8-12"
+    ws.append(["地区", *YEARS])
+    for c in few:
+        ws.append([zh(c)])
+    save_xlsx(book, "blank_value_columns.xlsx")
+    # 56 Traditional 臺灣 and a short 内蒙 in a long table with Chinese headers.
+    rows = [["省份", "年份", "指标", "数值"]] + [
+        ["内蒙", y, "energy_consumption_10k_tce", ENERGY["15"][YEARS.index(y)]] for y in YEARS
+    ] + [["臺灣", 2019, "energy_consumption_10k_tce", "…"]]
+    write_text("traditional_long.csv", csv_lines(rows))
+    # 57 A negative count (invention patents granted, sign typed by mistake).
+    rows = [["code", "year", "indicator", "value", "unit"],
+            ["11", 2019, "invention_patents_granted", 53127, "件"],
+            ["12", 2019, "invention_patents_granted", -5025, "件"]]
+    write_text("negative_count.csv", csv_lines(rows))
+    # 58 Hong Kong written in English in an English-language table.
+    rows = yearbook(few, names=en) + [["Hong Kong SAR", "", "", "", ""]]
+    write_text("hong_kong_english.csv", csv_lines(rows))
+    # 59 Hebei 2016 typed with an extra digit, above the 全国 row (which, as in
+    #    national_total.csv, holds the sum of the provinces listed: a stand-in).
+    rows = yearbook(few)
+    rows.insert(1, ["全国"] + [sum(ENERGY[c][k] for c in few) for k in range(len(YEARS))])
+    rows[[r[0] for r in rows].index(zh("13"))][1] = ENERGY["13"][0] * 10
+    write_text("above_national_total.csv", csv_lines(rows))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from gmindex.io import (
     to_wide,
     write_table,
 )
-from gmindex.io.readers import _parse_number, _parse_year
+from gmindex.io.cells import parse_number as _parse_number, parse_year as _parse_year
 from gmindex.provinces import Registry, default_registry
 from gmindex.validation import DataError
 
@@ -457,7 +457,7 @@ def test_unknown_label_without_values_counts_as_dropped(tmp_path):
 def test_blank_leads_cover_every_white_space_character():
     import sys
 
-    from gmindex.io.readers import _BLANK_LEADS
+    from gmindex.io.grid import BLANK_LEADS as _BLANK_LEADS
 
     leads = {chr(c).encode("utf-8")[0] for c in range(sys.maxunicode + 1)
              if not 0xD800 <= c <= 0xDFFF and chr(c).isspace()}
@@ -480,7 +480,7 @@ _NUMBER_ALPHABET = "0123456789+-.eE nNiIfa_,%*—１٣\u2212\u3000"
 @settings(max_examples=300, deadline=None)
 @given(cell=st.text(alphabet=_NUMBER_ALPHABET, max_size=8))
 def test_bulk_numbers_agree_with_parse_number(cell):
-    from gmindex.io.readers import _plain_numbers
+    from gmindex.io.long import plain_numbers as _plain_numbers
 
     calls = []
 
@@ -522,7 +522,7 @@ _CELLS = st.sampled_from(["", " ", "\u3000", "11", "北京", "x y", "1.5", "\t"]
     final=st.booleans(),
 )
 def test_split_plain_matches_the_csv_module(table, delimiter, eol, final):
-    from gmindex.io.readers import _split_plain
+    from gmindex.io.grid import split_plain as _split_plain
 
     text = eol.join(delimiter.join(cells) for cells in table) + (eol if final else "")
     expected = _csv_records(text, delimiter)
@@ -543,7 +543,7 @@ def test_split_plain_matches_the_csv_module(table, delimiter, eol, final):
     "code\n11\n",                  # one column
 ])
 def test_split_plain_leaves_other_tables_to_the_csv_module(text):
-    from gmindex.io.readers import _split_plain
+    from gmindex.io.grid import split_plain as _split_plain
 
     assert _split_plain(text, ",") is None
 
@@ -572,7 +572,7 @@ _MESSY_LONG = [
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n"])
 def test_column_wise_and_csv_module_paths_agree(tmp_path, eol):
-    from gmindex.io.readers import _read_lenient
+    from gmindex.io.readers import read_with_problems
 
     # Tab-delimited, so that thousands separators need no quotes.
     plain = eol.join("\t".join(r) for r in _MESSY_LONG) + eol
@@ -581,8 +581,8 @@ def test_column_wise_and_csv_module_paths_agree(tmp_path, eol):
     (tmp_path / "b").mkdir()
     first = write(tmp_path / "a", "t.csv", plain)
     second = write(tmp_path / "b", "t.csv", quoted)
-    frame_a, report_a = _read_lenient(first)
-    frame_b, report_b = _read_lenient(second)
+    frame_a, report_a = read_with_problems(first)
+    frame_b, report_b = read_with_problems(second)
     frame_b["source_file"] = frame_b["source_file"].str.replace(str(second), str(first))
     pd.testing.assert_frame_equal(frame_a, frame_b)
     assert report_a.cells_read == report_b.cells_read == 15
