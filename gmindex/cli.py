@@ -492,3 +492,7 @@ def manifest(
 
 def main() -> None:  # pragma: no cover - console entry
     app()
+
+
+if __name__ == "__main__":  # python -m gmindex.cli
+    main()
