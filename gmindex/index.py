@@ -29,27 +29,37 @@ import numpy as np
 import pandas as pd
 
 import gmindex
-from gmindex import weights as wmod
 from gmindex.derive import derive_indicators
 from gmindex.missing import MissingOutcome, apply_missing_rule
-from gmindex.normalize import REFERENCES, minmax
+from gmindex.normalize import Normalized, minmax
+from gmindex.options import HIERARCHIES, IndexOptions, resolve_options
+from gmindex.pipeline import (
+    AGGREGATIONS,
+    WEIGHTINGS,
+    WeightStage,
+    aggregate_stage,
+    aggregation_groups,
+    callable_name,
+    lookup,
+    normalize_stage,
+    resolve_goalposts,
+    weight_stage,
+)
 from gmindex.provinces import Registry, default_registry
 from gmindex.spec import Spec
-from gmindex.topsis import topsis_closeness
 
 __all__ = [
     "AGGREGATIONS",
     "HIERARCHIES",
     "WEIGHTINGS",
     "IndexResult",
+    "Stages",
     "Step",
     "build_index",
+    "effective_weights_table",
     "panel_sha256",
+    "run_stages",
 ]
-
-WEIGHTINGS = ("entropy", "entropy_per_year", "equal", "critic", "user")
-AGGREGATIONS = ("sum", "topsis")
-HIERARCHIES = ("flat", "pillar")
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,33 @@ class IndexResult:
     provenance: Mapping[str, Any]
     panel: pd.DataFrame = field(repr=False)
     registry: Registry = field(repr=False)
+    option_sources: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def effective_weights(self) -> pd.DataFrame:
+        """Pillar weight x within-pillar weight per indicator, with per-pillar totals.
+
+        Columns ``pillar, indicator, weight_within_pillar, pillar_weight,
+        effective_weight`` (see :func:`effective_weights_table`); for a flat
+        build the pillar weight is the pillar's total weight.
+
+        Examples
+        --------
+        >>> from gmindex.datasets import load_default_panel, load_default_spec
+        >>> res = build_index(load_default_panel(), load_default_spec(), hierarchy="pillar")
+        >>> ew = res.effective_weights
+        >>> totals = ew[ew["indicator"] == "(pillar total)"]
+        >>> totals["effective_weight"].round(4).tolist()
+        [0.1667, 0.1667, 0.1667, 0.1667, 0.1667, 0.1667]
+        """
+        w = self.weights
+        if "year" in w.columns:
+            raise ValueError("per-year weights have no single effective weight per indicator")
+        if "weight_within_pillar" not in w.columns:
+            total = w.groupby("pillar", sort=False)["weight"].transform("sum")
+            w = w.assign(pillar_weight=total,
+                         weight_within_pillar=np.where(total > 0, w["weight"] / total.where(total > 0, 1.0), 0.0))
+        return effective_weights_table(w)
 
     def __repr__(self) -> str:
         years = sorted(self.scores["year"].unique())
@@ -116,7 +153,7 @@ class IndexResult:
             f"IndexResult({self.spec.id}: {self.scores['code'].nunique()} units x "
             f"{len(years)} years {years[0]}-{years[-1]}, "
             f"{len(self.normalized['indicator'].unique())} indicators, "
-            f"weighting={self.options['weighting']}, "
+            f"hierarchy={self.options['hierarchy']}, weighting={self.options['weighting']}, "
             f"normalization={self.options['normalization']}, "
             f"aggregation={self.options['aggregation']})"
         )
@@ -162,8 +199,10 @@ class IndexResult:
         'equal'
         """
         spec = changes.pop("spec", self.spec)
-        options = {**self.options, **changes}
-        return build_index(self.panel, spec, registry=self.registry, **options)
+        # Options from the spec or the defaults are left to the (possibly new) spec again.
+        kept = {k: v for k, v in self.options.items()
+                if self.option_sources.get(k, "caller") == "caller"}
+        return build_index(self.panel, spec, registry=self.registry, **{**kept, **changes})
 
     def export(self, outdir, *, formats: Sequence[str] = ("csv", "xlsx")) -> list:
         """Write scores, pillar scores, weights and the wide table, with provenance.
@@ -182,6 +221,8 @@ class IndexResult:
             "index_scores": self.to_frame(),
             "index_pillar_scores": self.pillar_scores,
             "index_weights": self.weights,
+            **({"index_effective_weights": self.effective_weights}
+               if "year" not in self.weights.columns else {}),
             "index_goalposts": self.goalposts,
             "index_normalized": self.normalized,
             "index_indicators": self.indicators,
@@ -235,33 +276,6 @@ def panel_sha256(panel: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _check_options(options: dict, spec: Spec) -> None:
-    allowed = {
-        "normalization": REFERENCES,
-        "weighting": WEIGHTINGS,
-        "aggregation": AGGREGATIONS,
-        "hierarchy": HIERARCHIES,
-    }
-    for key, values in allowed.items():
-        if options[key] not in values:
-            raise ValueError(f"{key}={options[key]!r} is not known; use one of {values}")
-    if options["weighting"] == "user" and not options["weights"]:
-        raise ValueError("weighting='user' needs weights={indicator: weight, ...}")
-    if options["normalization"] == "fixed" and not (
-        options["goalposts"] is not None or options["reference_years"]
-    ):
-        raise ValueError(
-            "normalization='fixed' needs goalposts (indicator -> (lower, upper), e.g. "
-            "result.goalposts of an earlier build) or reference_years=[...]"
-        )
-    if options["hierarchy"] == "pillar" and options["weighting"] in ("entropy_per_year", "user"):
-        raise ValueError("hierarchy='pillar' works with entropy, critic or equal weighting")
-    if options["max_weight"] is not None and options["hierarchy"] == "pillar":
-        raise ValueError("max_weight caps flat weights; it cannot be combined with hierarchy='pillar'")
-    if options["shift"] < 0:
-        raise ValueError("shift must be >= 0")
-
-
 def _check_panel(panel: pd.DataFrame, registry: Registry, spec: Spec) -> pd.DataFrame:
     from gmindex.validation import check_panel
 
@@ -274,120 +288,33 @@ def _check_panel(panel: pd.DataFrame, registry: Registry, spec: Spec) -> pd.Data
     return out
 
 
-def _goalposts(options, matrix, years):
-    ids = list(matrix.columns)
-    gp = options["goalposts"]
-    if gp is None:
-        ref = matrix[years.isin(options["reference_years"])]
-        if ref.empty:
-            raise ValueError(
-                f"reference_years {options['reference_years']} are not in the data"
-            )
-        return np.vstack([ref.min().to_numpy(), ref.max().to_numpy()])
-    if isinstance(gp, pd.DataFrame):
-        gp = {r.indicator: (r.lower, r.upper) for r in gp.itertuples()}
-    missing = [i for i in ids if i not in gp]
-    if missing:
-        raise ValueError(f"goalposts lack indicator(s) {missing}")
-    return np.array([[gp[i][0] for i in ids], [gp[i][1] for i in ids]], dtype=float)
-
-
-def _flat_weights(z, ids, options, years, notes):
-    """Weights table rows and the (n_obs, m) weight matrix for flat weighting."""
-    m = z.shape[1]
-    kind = options["weighting"]
-    nan = np.full(m, np.nan)
-    ref_rows = np.ones(len(z), dtype=bool)
-    if options["normalization"] == "fixed" and options["reference_years"]:
-        ref_rows = np.isin(years, options["reference_years"])
-    if kind == "entropy_per_year":
-        tables, wmat = [], np.empty_like(z)
-        for year in sorted(set(years.tolist())):
-            rows = years == year
-            ew = wmod.entropy_weights(z[rows], shift=options["shift"], labels=ids)
-            wmat[rows] = ew.weights
-            tables.append(
-                pd.DataFrame(
-                    {"year": year, "indicator": ids, "entropy": ew.entropy,
-                     "divergence": ew.divergence, "weight": ew.weights}
-                )
-            )
-        return pd.concat(tables, ignore_index=True), wmat
-    if kind == "entropy":
-        ew = wmod.entropy_weights(z[ref_rows], shift=options["shift"], labels=ids)
-        table = {"entropy": ew.entropy, "divergence": ew.divergence, "weight": ew.weights}
-    elif kind == "critic":
-        table = {"entropy": nan, "divergence": nan, "weight": wmod.critic_weights(z[ref_rows], labels=ids)}
-    elif kind == "equal":
-        table = {"entropy": nan, "divergence": nan, "weight": wmod.equal_weights(m)}
-    else:
-        table = {"entropy": nan, "divergence": nan, "weight": wmod.user_weights(options["weights"], ids)}
-    if options["max_weight"] is not None:
-        before = table["weight"]
-        table["weight"] = wmod.cap_weights(before, max_share=options["max_weight"])
-        capped = [i for i, b, a in zip(ids, before, table["weight"]) if b > a + 1e-15]
-        notes.append(f"weights capped at {options['max_weight']}: {capped}")
-    frame = pd.DataFrame({"indicator": ids, **table})
-    return frame, np.tile(frame["weight"].to_numpy(), (len(z), 1))
-
-
-def _pillar_weights(z, ids, pillar_of, pillars, options, notes):
-    """Hierarchical weights: within each pillar, then across pillar sub-scores."""
-    within = np.zeros(len(ids))
-    entropy = np.full(len(ids), np.nan)
-    divergence = np.full(len(ids), np.nan)
-    sub = np.empty((len(z), len(pillars)))
-    for k, p in enumerate(pillars):
-        cols = [j for j, i in enumerate(ids) if pillar_of[i] == p]
-        block = z[:, cols]
-        if len(cols) == 1:
-            w = np.ones(1)
-        elif options["weighting"] == "entropy":
-            ew = wmod.entropy_weights(block, shift=options["shift"], labels=[ids[j] for j in cols])
-            w, entropy[cols], divergence[cols] = ew.weights, ew.entropy, ew.divergence
-        elif options["weighting"] == "critic":
-            w = wmod.critic_weights(block, labels=[ids[j] for j in cols])
-        else:
-            w = wmod.equal_weights(len(cols))
-        within[cols] = w
-        sub[:, k] = block @ w
-    if options["weighting"] == "entropy":
-        pw = wmod.entropy_weights(sub, shift=options["shift"], labels=pillars).weights
-    elif options["weighting"] == "critic":
-        pw = wmod.critic_weights(sub, labels=pillars)
-    else:
-        pw = wmod.equal_weights(len(pillars))
-    pillar_w = dict(zip(pillars, pw))
-    final = np.array([within[j] * pillar_w[pillar_of[i]] for j, i in enumerate(ids)])
-    notes.append("hierarchical weights: " + ", ".join(f"{p}={w:.4f}" for p, w in pillar_w.items()))
-    frame = pd.DataFrame(
-        {"indicator": ids, "entropy": entropy, "divergence": divergence,
-         "weight_within_pillar": within, "pillar_weight": [pillar_w[pillar_of[i]] for i in ids],
-         "weight": final}
-    )
-    return frame, np.tile(final, (len(z), 1))
-
-
 def build_index(
     panel: pd.DataFrame,
     spec: Spec,
     *,
     registry: Registry | None = None,
     years: Sequence[int] | None = None,
-    normalization: str = "pooled",
+    normalization: str | None = None,
     goalposts: Mapping[str, tuple[float, float]] | pd.DataFrame | None = None,
     reference_years: Sequence[int] | None = None,
-    clip: bool = True,
-    weighting: str = "entropy",
+    clip: bool | None = None,
+    weighting: str | None = None,
     weights: Mapping[str, float] | None = None,
-    shift: float = 0.0,
-    hierarchy: str = "flat",
+    shift: float | None = None,
+    hierarchy: str | None = None,
+    pillar_weighting: str | None = None,
+    pillar_weights: Mapping[str, float] | None = None,
+    pillar_floor: float | None = None,
     max_weight: float | None = None,
-    aggregation: str = "sum",
+    aggregation: str | None = None,
     missing: str | None = None,
     impute: str | None = None,
 ) -> IndexResult:
     """Build the composite index from a long raw panel and an indicator spec.
+
+    Every method option left at None takes the spec's ``[index]`` value, else
+    the package default (:data:`gmindex.options.DEFAULTS`, shown below); the
+    provenance records each option's value and origin (``option_sources``).
 
     Parameters
     ----------
@@ -395,36 +322,51 @@ def build_index(
         Long raw panel ``code, year, indicator, value`` (``indicator`` = raw
         series id).  Validated first: problems raise with every issue listed.
     spec : Spec
-        Indicator definitions, years and the default missing-data rule.
+        Indicator definitions, years, the default missing-data rule and
+        default construction method.
     registry : Registry, optional
         Units and regions; default the 31 provinces.  Pass your own for cities.
     years : sequence of int, optional
         Override the spec's years.
     normalization : {"pooled", "per_year", "fixed"}
-        Reference set of min-max normalisation (METHODS.md section 2).
+        Reference set of min-max normalisation (METHODS.md section 2);
+        default ``"pooled"``.
     goalposts : mapping or DataFrame, optional
         Fixed bounds per indicator (``indicator -> (lower, upper)`` or a frame
         like ``IndexResult.goalposts``).
     reference_years : sequence of int, optional
         With ``normalization="fixed"`` and no goalposts: take the bounds (and
-        the entropy reference set) from these years only, so that appending
+        the weighting reference set) from these years only, so that appending
         later years leaves earlier scores unchanged.
     clip : bool
-        Clip values beyond fixed goalposts to [0, 1] (counted in the log).
-    weighting : {"entropy", "entropy_per_year", "equal", "critic", "user"}
+        Clip values beyond fixed goalposts to [0, 1] (counted in the log); default True.
+    weighting : str
+        A key of :data:`gmindex.pipeline.WEIGHTINGS` (``"entropy"`` (default),
+        ``"entropy_per_year"``, ``"equal"``, ``"critic"``, ``"user"``); within
+        pillars when ``hierarchy="pillar"``.
     weights : mapping, optional
-        Indicator -> weight for ``weighting="user"``.
+        Indicator -> weight for ``weighting="user"`` (default: the spec's
+        ``[[indicator]] weight``).
     shift : float
         Added to normalised values before entropy shares (replication of papers
-        that use 0.0001 or 0.01); scores use the unshifted values.
+        that use 0.0001 or 0.01); scores use the unshifted values.  Default 0.
     hierarchy : {"flat", "pillar"}
         Flat weights over all indicators (default), or weights within pillars
-        and pillar weights from the pillar sub-scores.
+        times pillar weights (effective weights in ``result.effective_weights``).
+    pillar_weighting : {"equal", "fixed", "entropy", "entropy_floor"}
+        Pillar weights of the hierarchy (a key of
+        :data:`gmindex.pipeline.PILLAR_WEIGHTINGS`); default ``"equal"``.
+    pillar_weights : mapping, optional
+        Pillar -> weight for ``pillar_weighting="fixed"`` (default: the spec's
+        ``[[pillar]] weight``); must sum to 1.
+    pillar_floor : float, optional
+        Minimum pillar weight of ``"entropy_floor"``.
     max_weight : float, optional
-        Cap any indicator's weight at this share (remedy for entropy's taste for
+        Cap any flat weight at this share (remedy for entropy's taste for
         sparse indicators); the excess goes to the others proportionally.
-    aggregation : {"sum", "topsis"}
-        Weighted sum (default) or entropy-TOPSIS closeness.
+    aggregation : str
+        A key of :data:`gmindex.pipeline.AGGREGATIONS`: weighted ``"sum"``
+        (default) or entropy-TOPSIS closeness ``"topsis"``.
     missing, impute : str, optional
         Override the spec's missing-data rule (see :mod:`gmindex.missing`).
 
@@ -436,115 +378,197 @@ def build_index(
     --------
     >>> from gmindex.datasets import load_default_panel, load_default_spec
     >>> panel, spec = load_default_panel(), load_default_spec()
-    >>> res = build_index(panel, spec, weighting="equal")
+    >>> res = build_index(panel, spec, weighting="equal", hierarchy="flat")
     >>> res.scores.columns.tolist(), res.weights["weight"].round(4).unique().tolist()
     (['code', 'year', 'score', 'rank'], [0.125])
-    >>> [step.name for step in res.log]
-    ['derive', 'missing', 'normalize', 'weights', 'aggregate']
+    >>> [(step.name, step.func) for step in res.log][2:]
+    [('normalize', 'gmindex.normalize.minmax'), ('weights', 'gmindex.weights.equal_weights'), ('aggregate', 'gmindex.pipeline.weighted_sum')]
+    >>> res.provenance["option_sources"]["weighting"], res.provenance["option_sources"]["clip"]
+    ('caller', 'default')
     """
     registry = registry or default_registry()
-    options = {
-        "years": [int(y) for y in (years or spec.years or sorted(panel["year"].unique()))],
-        "normalization": normalization,
-        "goalposts": goalposts,
-        "reference_years": [int(y) for y in reference_years] if reference_years else None,
-        "clip": clip,
-        "weighting": weighting,
-        "weights": dict(weights) if weights else None,
-        "shift": float(shift),
-        "hierarchy": hierarchy,
-        "max_weight": max_weight,
-        "aggregation": aggregation,
-        "missing": missing or spec.missing,
-        "impute": impute or spec.impute,
-    }
-    _check_options(options, spec)
+    opts = resolve_options(
+        spec, years=years or spec.years or sorted(panel["year"].unique()), missing=missing,
+        impute=impute, normalization=normalization, goalposts=goalposts,
+        reference_years=reference_years, clip=clip, weighting=weighting, weights=weights,
+        shift=shift, hierarchy=hierarchy, pillar_weighting=pillar_weighting,
+        pillar_weights=pillar_weights, pillar_floor=pillar_floor, max_weight=max_weight,
+        aggregation=aggregation,
+    )
+    if years is None and not spec.years:
+        opts = IndexOptions(**{**_fields(opts), "sources": {**opts.sources, "years": "data"}})
     panel = _check_panel(panel, registry, spec)
     log: list[Step] = []
 
-    derived = derive_indicators(panel, spec, codes=registry.codes, years=options["years"])
-    log.append(Step("derive", "gmindex.derive.derive_indicators",
-                    {"years": options["years"], "units": len(registry)}, derived.notes))
+    derived = derive_indicators(panel, spec, codes=registry.codes, years=list(opts.years))
+    log.append(Step("derive", callable_name(derive_indicators),
+                    {"years": list(opts.years), "units": len(registry)}, derived.notes))
+    outcome = apply_missing_rule(derived.matrix, rule=opts.missing, impute=opts.impute)
+    log.append(Step("missing", callable_name(apply_missing_rule),
+                    {"rule": outcome.rule, "impute": outcome.impute}, missing_notes(outcome)))
+    matrix = outcome.matrix
+    if matrix.empty or matrix.shape[1] == 0:
+        raise ValueError(f"no data left after the missing-data rule {outcome.rule!r}: "
+                         + "; ".join(missing_notes(outcome)))
 
-    outcome = apply_missing_rule(derived.matrix, rule=options["missing"], impute=options["impute"])
-    miss_notes = tuple(
+    stage = run_stages(matrix, spec, opts)
+    log += stage.steps
+    ids, z, keys = stage.ids, stage.z, matrix.index.to_frame(index=False)
+    scores = keys.assign(score=stage.score)
+    scores["rank"] = scores.groupby("year")["score"].rank(ascending=False, method="min").astype(int)
+    pillar_scores = _pillar_scores(keys, z, stage.weights.matrix, ids, spec.pillar_of(), stage.pillars)
+    wtable = _weights_table(stage.weights.table, spec)
+    normalized = _long(pd.DataFrame(z, index=matrix.index, columns=ids))
+    goalposts_frame = pd.DataFrame({"indicator": ids, "lower": stage.norm.lower.min(axis=0),
+                                    "upper": stage.norm.upper.max(axis=0)})
+    effective = effective_weights_table(wtable) if opts.hierarchy == "pillar" else None
+    provenance = _provenance(panel, spec, opts, outcome, log, ids, effective)
+    return IndexResult(
+        scores=scores.sort_values(["code", "year"], kind="stable").reset_index(drop=True),
+        pillar_scores=pillar_scores,
+        weights=wtable,
+        indicators=_long(matrix),
+        normalized=normalized,
+        goalposts=goalposts_frame,
+        missing=outcome,
+        spec=spec,
+        options=opts.as_dict(),
+        log=tuple(log),
+        provenance=provenance,
+        panel=panel,
+        registry=registry,
+        option_sources=dict(opts.sources),
+    )
+
+
+def _fields(opts: IndexOptions) -> dict:
+    return {f: getattr(opts, f) for f in opts.__dataclass_fields__}
+
+
+def missing_notes(outcome: MissingOutcome) -> tuple[str, ...]:
+    """Log notes of the missing-data step: every dropped unit and indicator, imputed cells."""
+    return tuple(
         [f"unit {c} dropped: {r}" for c, r in outcome.dropped_units.items()]
         + [f"indicator {i} dropped: {r}" for i, r in outcome.dropped_indicators.items()]
         + ([f"{len(outcome.imputed)} cell(s) imputed by {outcome.impute}"] if len(outcome.imputed) else [])
     )
-    log.append(Step("missing", "gmindex.missing.apply_missing_rule",
-                    {"rule": outcome.rule, "impute": outcome.impute}, miss_notes))
-    matrix = outcome.matrix
-    if matrix.empty or matrix.shape[1] == 0:
-        raise ValueError(
-            f"no data left after the missing-data rule {outcome.rule!r}: " + "; ".join(miss_notes)
-        )
-    ids = list(matrix.columns)
-    directions = [spec.indicator(i).direction for i in ids]
-    years_arr = matrix.index.get_level_values("year").to_numpy()
 
-    gp = None
-    if options["normalization"] == "fixed":
-        gp = _goalposts(options, matrix, matrix.index.get_level_values("year"))
-    norm = minmax(matrix.to_numpy(), directions=directions, reference=options["normalization"],
-                  groups=years_arr, goalposts=gp, clip=options["clip"])
-    norm_notes = []
-    if options["normalization"] == "pooled":
+
+@dataclass(frozen=True)
+class Stages:
+    """Output of :func:`run_stages`: normalised matrix, weights, scores and their log steps."""
+
+    ids: list[str]
+    pillars: list[str]
+    years: np.ndarray
+    norm: Normalized
+    weights: WeightStage
+    score: np.ndarray
+    steps: tuple[Step, ...]
+
+    @property
+    def z(self) -> np.ndarray:
+        return self.norm.values
+
+
+def run_stages(matrix: pd.DataFrame, spec: Spec, opts: IndexOptions, *,
+               norm: Normalized | None = None) -> Stages:
+    """Normalise, weight and aggregate an indicator matrix (after the missing-data rule).
+
+    The one sequence of stage calls shared by :func:`build_index` and the
+    robustness engine (which passes a cached ``norm``).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Indicator values, index ``(code, year)``, complete.
+    spec : Spec
+        Directions and pillars of the columns.
+    opts : IndexOptions
+    norm : Normalized, optional
+        Reuse a normalisation computed with the same options.
+
+    Returns
+    -------
+    Stages
+    """
+    ids = list(matrix.columns)
+    years = matrix.index.get_level_values("year").to_numpy()
+    steps = []
+    if norm is None:
+        gp = None
+        if opts.normalization == "fixed":
+            gp = resolve_goalposts(matrix, opts.goalposts, opts.reference_years)
+        norm = normalize_stage(matrix.to_numpy(), directions=[spec.indicator(i).direction for i in ids],
+                               normalization=opts.normalization, years=years, goalposts=gp,
+                               clip=opts.clip)
+    steps.append(Step("normalize", callable_name(minmax),
+                      {"reference": opts.normalization, "clip": opts.clip,
+                       "reference_years": list(opts.reference_years) if opts.reference_years else None},
+                      _normalize_notes(norm, ids, years, opts)))
+    ref_rows = None
+    if opts.normalization == "fixed" and opts.reference_years:
+        ref_rows = np.isin(years, opts.reference_years)
+    pillar_of = spec.pillar_of()
+    pillars = [p for p in spec.pillar_ids if any(pillar_of[i] == p for i in ids)]
+    ws = weight_stage(
+        norm.values, ids=ids, years=years, ref_rows=ref_rows, weighting=opts.weighting,
+        shift=opts.shift, user=opts.weights, max_weight=opts.max_weight, hierarchy=opts.hierarchy,
+        pillar_of=pillar_of, pillars=pillars, pillar_weighting=opts.pillar_weighting,
+        pillar_weights=opts.pillar_weights, pillar_floor=opts.pillar_floor,
+    )
+    steps.append(Step("weights", ws.funcs[0] if len(ws.funcs) == 1 else " then ".join(ws.funcs),
+                      {"weighting": opts.weighting, "hierarchy": opts.hierarchy,
+                       "pillar_weighting": opts.pillar_weighting if opts.hierarchy == "pillar" else None,
+                       "pillar_floor": opts.pillar_floor if opts.hierarchy == "pillar" else None,
+                       "shift": opts.shift, "max_weight": opts.max_weight,
+                       "user_weights": opts.weights},
+                      ws.notes + tuple(_flag_notes(_weights_table(ws.table, spec), spec))))
+    groups = aggregation_groups(opts.normalization, opts.weighting, years)
+    score = aggregate_stage(norm.values, ws, aggregation=opts.aggregation, groups=groups)
+    steps.append(Step("aggregate", callable_name(lookup(AGGREGATIONS, opts.aggregation, "aggregation")),
+                      {"aggregation": opts.aggregation, "within_years": groups is not None}))
+    return Stages(ids, pillars, years, norm, ws, score, tuple(steps))
+
+
+def _normalize_notes(norm: Normalized, ids, years, opts: IndexOptions) -> tuple[str, ...]:
+    notes = []
+    if opts.normalization == "pooled":
         # Users appending a year are surprised when old scores move: say why, and the remedy.
-        norm_notes.append(
-            f"pooled min-max: bounds come from all years {years_arr.min()}-{years_arr.max()}; "
+        notes.append(
+            f"pooled min-max: bounds come from all years {years.min()}-{years.max()}; "
             "adding or changing a year rescales every score (use normalization='fixed' to keep "
             "earlier scores)"
         )
     if norm.constant.any():
         for g, row in zip(norm.groups, norm.constant):
             for j in np.flatnonzero(row):
-                norm_notes.append(f"{ids[j]} constant in reference set {g}: normalised to 0")
+                notes.append(f"{ids[j]} constant in reference set {g}: normalised to 0")
     if norm.clipped:
-        norm_notes.append(f"{norm.clipped} cell(s) beyond the fixed goalposts clipped to [0, 1]")
-    log.append(Step("normalize", "gmindex.normalize.minmax",
-                    {"reference": options["normalization"], "clip": options["clip"],
-                     "reference_years": options["reference_years"]}, tuple(norm_notes)))
-    z = norm.values
+        notes.append(f"{norm.clipped} cell(s) beyond the fixed goalposts clipped to [0, 1]")
+    return tuple(notes)
 
-    weight_notes: list[str] = []
+
+def _weights_table(table: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    wtable = table.copy()
     pillar_of = spec.pillar_of()
-    pillars = [p for p in spec.pillar_ids if any(pillar_of[i] == p for i in ids)]
-    if options["hierarchy"] == "pillar":
-        wtable, wmat = _pillar_weights(z, ids, pillar_of, pillars, options, weight_notes)
-    else:
-        wtable, wmat = _flat_weights(z, ids, options, years_arr, weight_notes)
     wtable.insert(wtable.columns.get_loc("indicator") + 1, "pillar", wtable["indicator"].map(pillar_of))
     wtable["direction"] = wtable["indicator"].map(spec.directions())
     wtable["flagged"] = wtable["weight"] > spec.flag_weight_share
-    for row in wtable[wtable["flagged"]].itertuples():
-        weight_notes.append(
-            f"{row.indicator} takes {row.weight:.1%} of the weight"
-            + (f" in {row.year}" if "year" in wtable.columns else "")
-            + f" (above {spec.flag_weight_share:.0%}): entropy rewards dispersion, check it"
-        )
-    log.append(Step("weights", f"gmindex.weights.{options['weighting']}",
-                    {"weighting": options["weighting"], "hierarchy": options["hierarchy"],
-                     "shift": options["shift"], "max_weight": options["max_weight"],
-                     "user_weights": options["weights"]}, tuple(weight_notes)))
+    return wtable
 
-    if options["aggregation"] == "sum":
-        score = (z * wmat).sum(axis=1)
-    else:
-        score = topsis_closeness(
-            z, wmat[0] if options["weighting"] != "entropy_per_year" else wmat,
-            groups=years_arr if options["normalization"] == "per_year"
-            or options["weighting"] == "entropy_per_year" else None,
-        )
-    log.append(Step("aggregate", f"gmindex.index.{options['aggregation']}",
-                    {"aggregation": options["aggregation"]}))
 
-    keys = matrix.index.to_frame(index=False)
-    scores = keys.assign(score=np.clip(score, 0.0, 1.0))
-    scores["rank"] = (
-        scores.groupby("year")["score"].rank(ascending=False, method="min").astype(int)
-    )
-    pillar_frames = []
+def _flag_notes(wtable: pd.DataFrame, spec: Spec) -> list[str]:
+    return [
+        f"{row.indicator} takes {row.weight:.1%} of the weight"
+        + (f" in {row.year}" if "year" in wtable.columns else "")
+        + f" (above {spec.flag_weight_share:.0%}): entropy rewards dispersion, check it"
+        for row in wtable[wtable["flagged"]].itertuples()
+    ]
+
+
+def _pillar_scores(keys, z, wmat, ids, pillar_of, pillars) -> pd.DataFrame:
+    frames = []
     for p in pillars:
         cols = [j for j, i in enumerate(ids) if pillar_of[i] == p]
         wp = wmat[:, cols]
@@ -552,32 +576,40 @@ def build_index(
         total = wp.sum(axis=1)
         mean_z = z[:, cols].mean(axis=1)
         sub = np.where(total > 0, contrib / np.where(total > 0, total, 1.0), mean_z)
-        pillar_frames.append(keys.assign(pillar=p, score=sub, contribution=contrib))
-    pillar_scores = pd.concat(pillar_frames, ignore_index=True).sort_values(
-        ["pillar", "code", "year"], kind="stable", key=lambda s: s.map({p: k for k, p in enumerate(pillars)}) if s.name == "pillar" else s
+        frames.append(keys.assign(pillar=p, score=sub, contribution=contrib))
+    order = {p: k for k, p in enumerate(pillars)}
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["pillar", "code", "year"], kind="stable",
+        key=lambda s: s.map(order) if s.name == "pillar" else s,
     ).reset_index(drop=True)
 
-    normalized = _long(pd.DataFrame(z, index=matrix.index, columns=ids))
-    indicators = _long(matrix)
-    goalposts_frame = pd.DataFrame(
-        {"indicator": ids, "lower": norm.lower.min(axis=0), "upper": norm.upper.max(axis=0)}
-    )
-    provenance = _provenance(panel, spec, options, outcome, derived, log, ids)
-    return IndexResult(
-        scores=scores.sort_values(["code", "year"], kind="stable").reset_index(drop=True),
-        pillar_scores=pillar_scores,
-        weights=wtable,
-        indicators=indicators,
-        normalized=normalized,
-        goalposts=goalposts_frame,
-        missing=outcome,
-        spec=spec,
-        options=options,
-        log=tuple(log),
-        provenance=provenance,
-        panel=panel,
-        registry=registry,
-    )
+
+def effective_weights_table(weights: pd.DataFrame) -> pd.DataFrame:
+    """Effective weights of a hierarchical build, with a total row per pillar.
+
+    Columns ``pillar, indicator, weight_within_pillar, pillar_weight,
+    effective_weight``; after each pillar's indicators a row with
+    ``indicator = "(pillar total)"`` sums its effective weights.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = pd.DataFrame({"indicator": ["a", "b", "c"], "pillar": ["p", "p", "q"],
+    ...                   "weight_within_pillar": [0.75, 0.25, 1.0], "pillar_weight": [0.4, 0.4, 0.6],
+    ...                   "weight": [0.3, 0.1, 0.6]})
+    >>> effective_weights_table(w)["effective_weight"].tolist()
+    [0.3, 0.1, 0.4, 0.6, 0.6]
+    """
+    if "weight_within_pillar" not in weights.columns:
+        raise ValueError("effective weights exist only for hierarchy='pillar' builds")
+    rows = []
+    for pillar, part in weights.groupby("pillar", sort=False):
+        for r in part.itertuples():
+            rows.append((pillar, r.indicator, r.weight_within_pillar, r.pillar_weight, r.weight))
+        rows.append((pillar, "(pillar total)", float(part["weight_within_pillar"].sum()),
+                     float(part["pillar_weight"].iloc[0]), float(part["weight"].sum())))
+    return pd.DataFrame(rows, columns=["pillar", "indicator", "weight_within_pillar",
+                                       "pillar_weight", "effective_weight"])
 
 
 def _long(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -594,7 +626,8 @@ def _long(matrix: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _provenance(panel, spec, options, outcome, derived, log, ids) -> dict:
+def _provenance(panel, spec, opts, outcome, log, ids, effective) -> dict:
+    options = opts.as_dict()
     used_series = {s for i in ids for s in spec.indicator(i).series}
     in_spec = (
         panel["indicator"].isin(spec.series_ids) & panel["year"].isin(options["years"])
@@ -630,6 +663,8 @@ def _provenance(panel, spec, options, outcome, derived, log, ids) -> dict:
         "data_source": str(source) if source else "<DataFrame>",
         "data_sha256": panel_sha256(panel),
         "options": {**options, "goalposts": gp},
+        "option_sources": dict(opts.sources),
+        "effective_weights": None if effective is None else effective.to_dict("records"),
         "indicators": ids,
         "units_used": sorted(outcome.matrix.index.get_level_values("code").unique().tolist()),
         "units_dropped": dict(outcome.dropped_units),

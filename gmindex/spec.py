@@ -4,8 +4,19 @@ The spec is a human-editable TOML file (``data/spec.toml`` for the default
 index).  Each ``[[indicator]]`` names its pillar, direction (``benefit`` or
 ``cost``) and how it is computed from raw series: ``scale * numerator /
 denominator`` (or the numerator alone).  ``[[series]]`` lists the raw series
-with the unit the data must carry; ``[index]`` holds the years and the
-missing-data rule.  See the default spec for a commented example.
+with the unit the data must carry; ``[index]`` holds the years, the
+missing-data rule and the default construction method (``hierarchy``,
+``weighting``, ``pillar_weighting``, ``pillar_floor``, ``normalization``,
+``aggregation``; see :mod:`gmindex.options`), which explicit arguments of
+:func:`gmindex.index.build_index` override.  ``[[alternative]]`` entries are
+other series for the concept of an indicator (``replaces = "<id>"``), used
+only by robustness draws.  See the default spec for a commented example.
+
+Specs are checked strictly, before any data are read: an unknown key in any
+table is an error naming the file, the table and the nearest valid key; so
+are indicators in undeclared pillars, series not declared in ``[[series]]``,
+alternatives replacing unknown indicators and fixed pillar weights or user
+weights that do not sum to 1 (nothing is rescaled silently).
 
 Examples
 --------
@@ -19,16 +30,19 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 __all__ = [
     "DIRECTIONS",
     "IMPUTE_METHODS",
     "MISSING_RULES",
+    "Alternative",
     "Indicator",
     "Pillar",
     "Series",
@@ -53,6 +67,7 @@ class Pillar:
     id: str
     name_en: str = ""
     name_zh: str = ""
+    weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +79,22 @@ class Series:
     source: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Choices:
+    """Keys of an indicator that steer weighting and robustness draws, not its derivation.
+
+    Kept apart from the derivation fields of :class:`Indicator` (keyword-only,
+    so they never shift positional arguments).  ``optional``: robustness
+    draws may leave the indicator out.  ``weight``: its weight when
+    ``weighting = "user"`` (within its pillar when ``hierarchy = "pillar"``).
+    """
+
+    optional: bool = False
+    weight: float | None = None
+
+
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(_Choices):
     """One index indicator: ``value = scale * numerator / denominator``."""
 
     id: str
@@ -87,6 +116,18 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Alternative(Indicator):
+    """Another series for the concept of an indicator, swapped in by robustness draws only.
+
+    Same keys as :class:`Indicator` plus ``replaces``, the id of the
+    ``[[indicator]]`` it stands in for.  It may not replace another
+    alternative, so references cannot form a cycle.
+    """
+
+    replaces: str = ""
+
+
+@dataclass(frozen=True)
 class Spec:
     """A full index specification.
 
@@ -103,6 +144,12 @@ class Spec:
         Imputation method when ``missing == "impute"``: one of ``IMPUTE_METHODS``.
     flag_weight_share : float
         Indicators whose weight exceeds this share are flagged in the result.
+    method : dict
+        Construction options given in ``[index]`` (only those present), e.g.
+        ``{"hierarchy": "pillar", "pillar_weighting": "equal"}``; defaults of
+        :func:`gmindex.index.build_index`, overridden by its arguments.
+    alternatives : tuple of Alternative
+        ``[[alternative]]`` entries for robustness draws.
     """
 
     indicators: tuple[Indicator, ...]
@@ -116,6 +163,8 @@ class Spec:
     impute: str = "none"
     flag_weight_share: float = 0.25
     wanted: tuple[dict[str, Any], ...] = ()
+    method: Mapping[str, Any] = field(default_factory=dict)
+    alternatives: tuple[Alternative, ...] = ()
     notes: str = ""
     source: str = "<memory>"
     sha256: str = ""
@@ -150,6 +199,38 @@ class Spec:
             f"indicator {indicator_id!r} is not in spec {self.source}; "
             f"known: {self.indicator_ids}"
         )
+
+    def pillar_weights(self) -> dict[str, float]:
+        """Fixed pillar weights given in ``[[pillar]] weight`` (pillars without one left out)."""
+        return {p.id: float(p.weight) for p in self.pillars if p.weight is not None}
+
+    def user_weights(self) -> dict[str, float]:
+        """User weights given in ``[[indicator]] weight`` (indicators without one left out)."""
+        return {i.id: float(i.weight) for i in self.indicators if i.weight is not None}
+
+    def alternative(self, alternative_id: str) -> Alternative:
+        for alt in self.alternatives:
+            if alt.id == alternative_id:
+                return alt
+        raise KeyError(
+            f"alternative {alternative_id!r} is not in spec {self.source}; "
+            f"known: {[a.id for a in self.alternatives]}"
+        )
+
+    def swap(self, alternative_id: str) -> Spec:
+        """A copy with an ``[[alternative]]`` in place of the indicator it replaces.
+
+        Examples
+        --------
+        >>> ind = Indicator("a", "p", "cost", "x")
+        >>> alt = Alternative("b", "p", "cost", "y", replaces="a")
+        >>> Spec(indicators=(ind,), alternatives=(alt,)).swap("b").indicator_ids
+        ['b']
+        """
+        alt = self.alternative(alternative_id)
+        as_indicator = Indicator(**{f.name: getattr(alt, f.name) for f in fields(Indicator)})
+        keep = tuple(as_indicator if i.id == alt.replaces else i for i in self.indicators)
+        return replace(self, indicators=keep)
 
     def pillar_of(self) -> dict[str, str]:
         """Mapping indicator id -> pillar id."""
@@ -214,17 +295,118 @@ def _check_spec(spec: Spec) -> None:
         raise SpecError(f"{where}: flag_weight_share must be in (0, 1]")
 
 
-_INDICATOR_KEYS = {f for f in Indicator.__dataclass_fields__}
+def _keys(cls) -> tuple[str, ...]:
+    """Keys a TOML table may carry: the dataclass fields, so new fields are accepted at once."""
+    return tuple(f.name for f in fields(cls) if not f.name.startswith("_"))
+
+
+# Keys of [index] that are not construction options (those come from gmindex.options).
+_INDEX_KEYS = ("id", "title_en", "title_zh", "years", "missing", "impute", "flag_weight_share", "notes")
+_WANTED_KEYS = ("id", "name_en", "name_zh", "reason", "source", "notes")
+_TABLES = ("index", "pillar", "indicator", "series", "alternative", "wanted")
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _nearest(key: str, allowed) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{hint}valid keys: {', '.join(sorted(allowed))}"
+
+
+def _check_keys(path, table: str, entry: dict, allowed) -> None:
+    for key in entry:
+        if key not in allowed:
+            raise SpecError(f"{path}: {table} has unknown key {key!r}; {_nearest(key, allowed)}")
+
+
+def _entry_name(kind: str, n: int, entry: dict) -> str:
+    return f"[[{kind}]] #{n}" + (f" {entry['id']!r}" if "id" in entry else "")
+
+
+def _load_toml(path: Path) -> tuple[bytes, dict]:
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"spec file not found: {path}") from None
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not valid UTF-8 TOML (byte {exc.start} is not UTF-8; "
+                        "save the file as UTF-8)") from None
+    try:
+        return blob, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = _TOML_LINE.search(str(exc))
+        line = f", line {where.group(1)}" if where else ""
+        raise SpecError(f"{path}{line}: not valid UTF-8 TOML ({exc})") from None
+
+
+def _entries(path, raw: dict, kind: str, cls) -> list:
+    value = raw.get(kind, [])
+    if not isinstance(value, list):
+        raise SpecError(f"{path}: [{kind}] must be an array of tables, written [[{kind}]]")
+    out, allowed = [], _keys(cls)
+    for n, entry in enumerate(value, start=1):
+        name = _entry_name(kind, n, entry)
+        _check_keys(path, name, entry, allowed)
+        if "id" not in entry:
+            raise SpecError(f"{path}: {name} has no 'id'")
+        if "scale" in entry:
+            entry = {**entry, "scale": float(entry["scale"])}
+        try:
+            out.append(cls(**entry))
+        except TypeError as exc:
+            raise SpecError(f"{path}: {name}: {exc}") from None
+    return out
+
+
+def _check_references(path, spec: Spec) -> None:
+    """Cross-references between tables; each broken one is an error naming its entry."""
+    pillars = {p.id for p in spec.pillars}
+    series = {s.id for s in spec.series}
+    ids = {i.id for i in spec.indicators}
+    for kind, entries in (("indicator", spec.indicators), ("alternative", spec.alternatives)):
+        for n, ind in enumerate(entries, start=1):
+            name = f"[[{kind}]] #{n} {ind.id!r}"
+            if ind.pillar not in pillars:
+                raise SpecError(
+                    f"{path}: {name} is in pillar {ind.pillar!r}, which no [[pillar]] declares; "
+                    f"declared: {sorted(pillars)}"
+                )
+            undeclared = [s for s in ind.series if s not in series]
+            if undeclared:
+                raise SpecError(
+                    f"{path}: {name} reads series {undeclared} that no [[series]] declares "
+                    "(declare each with its id and unit)"
+                )
+    seen = set(ids)
+    for n, alt in enumerate(spec.alternatives, start=1):
+        name = f"[[alternative]] #{n} {alt.id!r}"
+        if alt.id in seen:
+            raise SpecError(f"{path}: {name}: id {alt.id!r} is already used")
+        seen.add(alt.id)
+        if not alt.replaces:
+            raise SpecError(f"{path}: {name} needs 'replaces' (the [[indicator]] id it stands in for)")
+        if alt.replaces not in ids:
+            # Only [[indicator]] ids are valid targets, so alternatives cannot chain or cycle.
+            what = ("another [[alternative]]; alternatives replace indicators only"
+                    if alt.replaces in {a.id for a in spec.alternatives} else "not an [[indicator]]")
+            raise SpecError(
+                f"{path}: {name} replaces {alt.replaces!r}, which is {what}; "
+                f"indicators: {sorted(ids)}"
+            )
+        if alt.direction not in DIRECTIONS:
+            raise SpecError(f"{path}: {name} has direction {alt.direction!r}; use one of {DIRECTIONS}")
 
 
 def read_spec(path: str | Path) -> Spec:
-    """Read an indicator spec from TOML.
+    """Read an indicator spec from TOML, strictly.
 
     Parameters
     ----------
     path : str or Path
         A TOML file with ``[index]``, ``[[pillar]]``, ``[[indicator]]``,
-        ``[[series]]`` and optional ``[[wanted]]`` tables.
+        ``[[series]]`` and optional ``[[alternative]]`` and ``[[wanted]]`` tables.
 
     Returns
     -------
@@ -233,7 +415,8 @@ def read_spec(path: str | Path) -> Spec:
     Raises
     ------
     SpecError
-        Naming the file and the entry at fault.
+        Naming the file and the entry at fault (and the line, for invalid
+        TOML); unknown keys name the nearest valid key.
 
     Examples
     --------
@@ -242,42 +425,27 @@ def read_spec(path: str | Path) -> Spec:
     >>> spec.id, len(spec.indicators), spec.missing
     ('gmi_default', 8, 'drop_unit')
     """
+    from gmindex.options import METHOD_KEYS, check_method
+
     path = Path(path)
-    try:
-        blob = path.read_bytes()
-        raw = tomllib.loads(blob.decode("utf-8"))
-    except FileNotFoundError:
-        raise SpecError(f"spec file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: not valid UTF-8 TOML ({exc})") from None
+    blob, raw = _load_toml(path)
+    for key in raw:
+        if key not in _TABLES:
+            raise SpecError(f"{path}: unknown top-level key or table {key!r}; {_nearest(key, _TABLES)}")
     index = raw.get("index", {})
-    indicators = []
-    for n, entry in enumerate(raw.get("indicator", []), start=1):
-        unknown = set(entry) - _INDICATOR_KEYS
-        if unknown:
-            raise SpecError(
-                f"{path}: [[indicator]] #{n} ({entry.get('id', '?')}) has unknown keys "
-                f"{sorted(unknown)}; allowed: {sorted(_INDICATOR_KEYS)}"
-            )
-        if "id" not in entry:
-            raise SpecError(f"{path}: [[indicator]] #{n} has no 'id'")
-        try:
-            entry = {**entry, "scale": float(entry.get("scale", 1.0))}
-            indicators.append(Indicator(**entry))
-        except TypeError as exc:
-            raise SpecError(f"{path}: [[indicator]] {entry['id']!r}: {exc}") from None
-    pillars = tuple(
-        Pillar(**{k: v for k, v in p.items() if k in ("id", "name_en", "name_zh")})
-        for p in raw.get("pillar", [])
-    )
-    series = tuple(
-        Series(**{k: v for k, v in s.items() if k in ("id", "unit", "source")})
-        for s in raw.get("series", [])
-    )
-    return Spec(
+    if not isinstance(index, dict):
+        raise SpecError(f"{path}: 'index' must be a table, written [index]")
+    _check_keys(path, "[index]", index, _INDEX_KEYS + METHOD_KEYS)
+    for n, entry in enumerate(raw.get("wanted", []), start=1):
+        _check_keys(path, _entry_name("wanted", n, entry), entry, _WANTED_KEYS)
+    indicators = _entries(path, raw, "indicator", Indicator)
+    alternatives = _entries(path, raw, "alternative", Alternative)
+    pillars = _entries(path, raw, "pillar", Pillar)
+    series = _entries(path, raw, "series", Series)
+    spec = Spec(
         indicators=tuple(indicators),
-        pillars=pillars,
-        series=series,
+        pillars=tuple(pillars),
+        series=tuple(series),
         years=tuple(int(y) for y in index.get("years", ())),
         id=str(index.get("id", path.stem)),
         title_en=str(index.get("title_en", "")),
@@ -286,8 +454,13 @@ def read_spec(path: str | Path) -> Spec:
         impute=str(index.get("impute", "none")),
         flag_weight_share=float(index.get("flag_weight_share", 0.25)),
         wanted=tuple(raw.get("wanted", [])),
+        method={k: index[k] for k in METHOD_KEYS if k in index},
+        alternatives=tuple(alternatives),
         notes=str(index.get("notes", "")),
         source=str(path),
         sha256=hashlib.sha256(blob).hexdigest(),
         _raw=raw,
     )
+    _check_references(path, spec)
+    check_method(spec)
+    return spec

@@ -104,7 +104,7 @@ def test_missing_cell_rules_indicator_and_impute(reg):
 
 
 def test_unknown_option_lists_choices(reg):
-    with pytest.raises(ValueError, match="normalization='yearly' is not known"):
+    with pytest.raises(ValueError, match="normalization 'yearly' is not known; use one of: fixed, per_year, pooled"):
         build_index(tiny_panel(), tiny_spec(), registry=reg, normalization="yearly")
     with pytest.raises(ValueError, match="needs goalposts"):
         build_index(tiny_panel(), tiny_spec(), registry=reg, normalization="fixed")
