@@ -305,9 +305,10 @@ def build(
     methods: dict = None,
 ) -> None:
     """Build the index and write scores, pillar scores, weights and provenance."""
-    from gmindex.io.writers import TABLE_FORMATS, staged_folders
+    from gmindex.io.writers import TABLE_FORMATS, check_output_folder, staged_folders
 
     fmts = _formats(formats, TABLE_FORMATS)
+    check_output_folder(out)  # before the work, not after it
     with _step("building the index"):
         res = _build(data, spec, registry, on_conflict, methods)
     with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry)) as where:
@@ -523,9 +524,10 @@ def analyse(
 ) -> None:
     """Regional gradient, disparity, convergence, spatial and regression tables."""
     from gmindex.analysis import analysis_tables, write_analysis
-    from gmindex.io.writers import TABLE_FORMATS, staged_folders
+    from gmindex.io.writers import TABLE_FORMATS, check_output_folder, staged_folders
 
     fmts = _formats(formats, TABLE_FORMATS)
+    check_output_folder(out)  # before the work, not after it
     with _step("building the index"):
         res = _build(data, spec, registry, on_conflict, methods)
     with _step("running the analysis (bootstrap, permutations)"):
@@ -557,13 +559,14 @@ def map_(
     methods: dict = None,
 ) -> None:
     """Write the standard map set for the index (Albers, South China Sea inset, GS(2024)0650)."""
-    from gmindex.io.writers import FIGURE_FORMATS, staged_folders, write_json
+    from gmindex.io.writers import FIGURE_FORMATS, check_output_folder, staged_folders, write_json
     from gmindex.maps import save_standard_maps
     from gmindex.spatial import contiguity_weights, lisa_clusters
 
     fmts = _formats(formats, FIGURE_FORMATS)
     if lang not in ("en", "zh"):
         raise OptionError(f"--lang {lang!r}: use en or zh")
+    check_output_folder(out)
     with _step("building the index"):
         res = _build(data, spec, registry, on_conflict, methods)
     with _step("LISA clusters for the last year"):
@@ -595,10 +598,12 @@ def robustness(
     methods: dict = None,
 ) -> None:
     """Monte Carlo over method choices: rank intervals, ordering frequencies, sensitivity."""
-    from gmindex.io.writers import TABLE_FORMATS, staged_folders, write_json, write_table
+    from gmindex.io.writers import (TABLE_FORMATS, check_output_folder, staged_folders, write_json,
+                                    write_table)
     from gmindex.robustness import monte_carlo
 
     fmts = _formats(formats, TABLE_FORMATS)
+    check_output_folder(out)
     with _step("building the baseline index"):
         res = _build(data, spec, registry, on_conflict, methods)
     mc = monte_carlo(res, draws=draws, seed=seed, progress=True)
