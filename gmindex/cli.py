@@ -39,6 +39,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from gmindex.replications import REPLICATIONS, SEED
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -516,9 +518,9 @@ def analyse(
     schemes: str = typer.Option("region4,region3", help="Region schemes (registry columns), comma-separated."),
     start: Optional[int] = typer.Option(None, help="First year of the growth/convergence window."),
     end: Optional[int] = typer.Option(None, help="Last year of the window."),
-    reps: int = typer.Option(9999, help="Wild cluster bootstrap replications."),
-    permutations: int = typer.Option(999, help="Moran's I permutations."),
-    seed: int = typer.Option(12345, help="Seed of every random draw."),
+    reps: int = typer.Option(REPLICATIONS["wild_bootstrap"], help="Wild cluster bootstrap replications."),
+    permutations: int = typer.Option(REPLICATIONS["moran_permutations"], help="Moran's I permutations."),
+    seed: int = typer.Option(SEED, help="Seed of every random draw."),
     formats: str = typer.Option("csv,xlsx", help="Table formats, comma-separated."),
     methods: dict = None,
 ) -> None:
@@ -553,8 +555,8 @@ def map_(
     on_conflict: str = OnConflictOpt,
     out: Path = typer.Option(Path("figures"), "--out", "-o", help="Folder for figures."),
     lang: str = typer.Option("en", help="Label language: en | zh"),
-    permutations: int = typer.Option(999, help="Permutations for the LISA map."),
-    seed: int = typer.Option(12345, help="Seed of the LISA permutations."),
+    permutations: int = typer.Option(REPLICATIONS["lisa_permutations"], help="Permutations for the LISA map."),
+    seed: int = typer.Option(SEED, help="Seed of the LISA permutations."),
     formats: str = typer.Option("png,pdf,svg", help="Figure formats, comma-separated."),
     methods: dict = None,
 ) -> None:
@@ -591,8 +593,8 @@ def robustness(
     registry: Optional[Path] = RegistryOpt,
     out: Path = OutOpt,
     on_conflict: str = OnConflictOpt,
-    draws: int = typer.Option(10000, help="Monte Carlo draws."),
-    seed: int = typer.Option(12345, help="Seed."),
+    draws: int = typer.Option(REPLICATIONS["monte_carlo_draws"], help="Monte Carlo draws."),
+    seed: int = typer.Option(SEED, help="Seed."),
     sobol: int = typer.Option(0, help="Also Sobol indices with this base sample size (e.g. 512; 0 = skip)."),
     formats: str = typer.Option("csv,xlsx", help="Table formats, comma-separated."),
     methods: dict = None,

@@ -49,6 +49,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gmindex._frames import check_scores
+
 __all__ = [
     "COVARIATES",
     "DEFAULT_DRIVERS",
@@ -130,8 +132,30 @@ class RegressionResult:
         """Reported terms in table order."""
         return self.coefficients["term"].tolist()
 
+    def p_stars_from(self, term: str) -> str:
+        """Which p-value a term's significance stars follow in the publication tables.
+
+        The wild cluster bootstrap wherever the model reports it (few clusters:
+        the cluster-robust t test over-rejects); the cluster-robust t test when
+        the model has no bootstrap; ``"none"`` for a term left out of the bootstrap
+        (e.g. the constant) of a model that has one.
+        """
+        wild = self.extra_pvalues.get(_WILD_KEY, {})
+        if not wild:
+            return "cluster"
+        return _WILD_KEY if term in wild else "none"
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Model, options (bootstrap seed, replications, weight type) and the stars' p-value."""
+        return {"model": self.model, "dependent": self.dependent, "nobs": self.nobs,
+                "n_clusters": self.n_clusters, **dict(self.params),
+                "p_stars_from": {t: self.p_stars_from(t) for t in self.terms}}
+
     def to_frame(self) -> pd.DataFrame:
-        """Coefficient table plus one ``p_<method>`` column per extra p-value set.
+        """Coefficient table, one ``p_<method>`` column per extra p-value set, and
+        ``p_stars_from`` (see :meth:`p_stars_from`).  ``attrs["provenance"]`` holds
+        :attr:`provenance`, which the writers record beside the table.
 
         Examples
         --------
@@ -143,11 +167,15 @@ class RegressionResult:
         ...     cluster="province", n_clusters=5,
         ...     extra_pvalues={"wild_bootstrap": {"x": 0.08}})
         >>> res.to_frame().columns.tolist()
-        ['term', 'coef', 'se', 't', 'p', 'ci_low', 'ci_high', 'p_wild_bootstrap']
+        ['term', 'coef', 'se', 't', 'p', 'ci_low', 'ci_high', 'p_wild_bootstrap', 'p_stars_from']
+        >>> res.to_frame()["p_stars_from"].tolist()
+        ['wild_bootstrap']
         """
         frame = self.coefficients.copy()
         for method, pvalues in self.extra_pvalues.items():
             frame[f"p_{method}"] = frame["term"].map(dict(pvalues)).astype(float)
+        frame["p_stars_from"] = [self.p_stars_from(t) for t in frame["term"]]
+        frame.attrs["provenance"] = {"regression": self.provenance}
         return frame
 
     def __repr__(self) -> str:
@@ -393,30 +421,10 @@ def index_components(terms: Iterable[str], spec: Any) -> dict[str, list[str]]:
 
 
 def _regression_scores(scores: pd.DataFrame, value: str) -> pd.DataFrame:
-    """``code, year, value`` sorted, keys unique; missing scores are kept.
-
-    Unlike the analysis checks in :mod:`gmindex._frames`, a missing score does
-    not raise here: the models drop it listwise and report it in ``dropped``.
-    """
-    if not isinstance(scores, pd.DataFrame):
-        raise TypeError(f"scores must be a DataFrame, got {type(scores).__name__}")
-    missing = {"code", "year", value} - set(scores.columns)
-    if missing:
-        raise ValueError(
-            f"scores need columns code, year and {value!r}; missing {sorted(missing)} "
-            "(pass value= to name the score column)"
-        )
-    out = scores[["code", "year", value]].copy()
-    out["code"] = out["code"].astype(str)
-    out["year"] = out["year"].astype(int)
-    out[value] = pd.to_numeric(out[value], errors="raise").astype(float)
-    dupes = out[out.duplicated(["code", "year"], keep=False)]
-    if not dupes.empty:
-        raise ValueError(
-            "scores have duplicate (code, year) rows, e.g. "
-            f"{dupes.head(3)[['code', 'year']].to_dict('records')}"
-        )
-    return out.sort_values(["code", "year"], ignore_index=True)
+    """``code, year, value`` sorted, keys unique; missing scores kept (the models drop them
+    listwise and report them in ``dropped``), infinite ones refused."""
+    out = check_scores(scores, value=value, missing="keep", what="the regression")
+    return out[["code", "year", value]].sort_values(["code", "year"], ignore_index=True)
 
 
 def _listwise(

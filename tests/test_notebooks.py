@@ -154,3 +154,21 @@ def test_readme_step_9_writes_only_under_out(tmp_path):
     params = next(_source(c) for c in executed["cells"]
                   if "injected-parameters" in c.get("metadata", {}).get("tags", []))
     assert str(data) in params
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_replication_counts_are_the_packages(path):
+    """One seed and one replication count per statistic across CLI, notebooks and tables."""
+    import re
+
+    from gmindex.replications import QUICK, REPLICATIONS, SEED
+
+    text = path.with_suffix(".py").read_text(encoding="utf-8")
+    names = {"reps": "wild_bootstrap", "permutations": "moran_permutations",
+             "draws": "monte_carlo_draws"}
+    for var, stat in names.items():
+        for quick, full in re.findall(rf"^{var} = ([\d_]+) if quick else ([\d_]+)", text, re.M):
+            assert int(full) == REPLICATIONS[stat], (path.name, var)
+            assert int(quick) == QUICK[stat], (path.name, var)
+    for seed in re.findall(r"^seed = (\d+)", text, re.M):
+        assert int(seed) == SEED, path.name
