@@ -661,13 +661,13 @@ def _spec_with_methods(spec: Optional[Path], methods: dict, folder: Path) -> Opt
     target = folder / f"spec_{source.stem}_with_options.toml"
     from gmindex.io.writers import write_text
 
-    write_text(text, target)
     try:
-        got = read_spec(target).method
         tomllib.loads(text)
-    except Exception as exc:  # a multi-line value we could not replace safely
+    except tomllib.TOMLDecodeError as exc:  # a multi-line value we could not replace safely
         raise OptionError(f"{source}: cannot add the method options to this spec for the "
                           f"notebooks ({exc}); set them in its [index] table instead") from exc
+    write_text(text, target)
+    got = read_spec(target).method  # a SpecError names an impossible combination of options
     if any(got.get(k) != v for k, v in methods.items()):
         raise OptionError(f"{source}: the method options did not survive the copy; set them "
                           "in its [index] table instead")

@@ -251,3 +251,40 @@ def test_unknown_format_is_an_option_error(tmp_path):
     out = one_line_error(runner.invoke(app, ["build", "--formats", "csv,docx",
                                              "--out", str(tmp_path / "r")]))
     assert "docx" in out
+
+
+def test_notebooks_get_method_options_through_a_spec_copy(tmp_path):
+    from gmindex.cli import OptionError, _spec_with_methods
+    from gmindex.spec import read_spec
+
+    wanted = {"weighting": "critic", "max_weight": 0.3, "shift": 0.0001}
+    path = _spec_with_methods(None, wanted, tmp_path)
+    assert dict(read_spec(path).method) == wanted
+    assert path.parent == tmp_path  # written under --out, the embedded spec untouched
+    assert _spec_with_methods(None, {}, tmp_path) is None
+    with pytest.raises(OptionError, match="--goalposts"):
+        _spec_with_methods(None, {"goalposts": "x.csv"}, tmp_path)
+    with pytest.raises(ValueError, match="max_weight"):  # the spec's own check, unchanged
+        _spec_with_methods(None, {"hierarchy": "pillar", "max_weight": 0.3}, tmp_path)
+
+
+def test_load_inputs_takes_several_files_and_names_them(tmp_path):
+    from gmindex.datasets import load_inputs, read_inputs
+
+    panel = pd.read_csv(ROOT / "data" / "panel.csv", dtype={"code": str})
+    early, late = tmp_path / "early.csv", tmp_path / "late.csv"
+    panel[panel["year"] < 2019].to_csv(early, index=False)
+    panel[panel["year"] >= 2019].to_csv(late, index=False)
+    both, spec = load_inputs([early, late])
+    assert "early.csv" in both.attrs["source"] and "late.csv" in both.attrs["source"]
+    one = read_inputs().panel
+    key = ["code", "year", "indicator"]
+    a = both.sort_values(key).reset_index(drop=True)[key + ["value"]]
+    b = one.sort_values(key).reset_index(drop=True)[key + ["value"]]
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    # The same source whichever door: the CLI's provenance names both files too.
+    result = runner.invoke(app, ["build", "--data", str(early), "--data", str(late),
+                                 "--out", str(tmp_path / "r"), "--formats", "csv"])
+    assert result.exit_code == 0, result.output
+    prov = json.loads((tmp_path / "r" / "index_provenance.json").read_text())
+    assert prov["data_source"] == both.attrs["source"]
