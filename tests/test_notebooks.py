@@ -129,6 +129,7 @@ def _checkout_state() -> dict[str, tuple[int, int]]:
             if p.is_file() and not skip & set(p.relative_to(REPO).parts)}
 
 
+@pytest.mark.notebooks
 def test_readme_step_9_writes_only_under_out(tmp_path):
     """`gmindex notebooks --data my_panel.csv --out my_results` (quick, first notebook):
     executed notebook, tables and figures all under --out; nothing else changes."""
