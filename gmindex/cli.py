@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, List, Optional
@@ -133,7 +134,8 @@ def command(name: Optional[str] = None, *, methods: bool = False):
             except typer.Exit:
                 raise
             except Exception as exc:
-                if _is_user_error(exc):
+                # GMINDEX_TRACEBACK=1 shows the full traceback (for bug reports).
+                if _is_user_error(exc) and not os.environ.get("GMINDEX_TRACEBACK"):
                     _fail(exc)
                 raise
 
