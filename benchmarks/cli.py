@@ -194,7 +194,8 @@ def main() -> None:
     lines += ["", f"{WILD_NAME}: {wild_old:.3f} s before, {wild_new:.3f} s now "
               "(same draws; p-values equal up to a rounding tie)."]
     with open(HERE / "cli_results.csv", "a", newline="", encoding="utf-8") as handle:
-        handle.write(f"{WILD_NAME},,{wild_old:.3f},{wild_old:.3f},{wild_new:.3f},{wild_new:.3f},\n")
+        csv.writer(handle, lineterminator="\n").writerow(
+            [WILD_NAME, "", "", f"{wild_old:.3f}", "", f"{wild_new:.3f}", ""])
     (HERE / "cli_results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
