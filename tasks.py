@@ -3,6 +3,7 @@
 
     python3 tasks.py reproduce   # install, build the index, run every notebook, write figures and tables
     python3 tasks.py test        # install with test extras, run the whole test suite
+    python3 tasks.py lab         # install, open the notebooks in JupyterLab (jupytext pairing on)
 
 Works on a fresh machine with Python >= 3.10 (no conda, no GPU): everything goes
 into ./.venv, created on first use and updated when pyproject.toml changes.
@@ -51,10 +52,29 @@ def reproduce() -> None:
     install("")
     gmindex("info")
     gmindex("build", "--out", "results", "--formats", "csv,xlsx,dta,tex,md")
-    gmindex("analyse", "--out", "results")
+    gmindex("analyse", "--out", "results", "--formats", "csv,xlsx")
     gmindex("map", "--out", "figures")
-    gmindex("notebooks", "--out", "results/notebooks")
+    # results/ and figures/ are the notebooks' output folders here (each swapped in whole).
+    gmindex("notebooks", "--out", "results/notebooks", "--results-dir", "results",
+            "--figures-dir", "figures")
     gmindex("manifest", "figures", "results")
+
+
+def lab_command(python: str | Path = PY, *extra: str) -> list[str]:
+    """JupyterLab on the notebooks folder; jupytext (a dependency) pairs .ipynb and .py."""
+    # Containers often run as root, which JupyterLab refuses without being told.
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+            "--ServerApp.ip=127.0.0.1", *root, *extra]
+
+
+def lab() -> None:
+    install("")
+    print("+", " ".join(lab_command(PY, *sys.argv[2:])), flush=True)
+    try:
+        subprocess.run(lab_command(PY, *sys.argv[2:]), cwd=ROOT / "notebooks")
+    except KeyboardInterrupt:  # Ctrl-C is how a JupyterLab session ends
+        pass
 
 
 def test() -> None:
@@ -68,7 +88,7 @@ def test() -> None:
     sys.exit(result.returncode)
 
 
-JOBS = {"reproduce": reproduce, "test": test, "install": lambda: install("test")}
+JOBS = {"reproduce": reproduce, "test": test, "lab": lab, "install": lambda: install("test")}
 
 if __name__ == "__main__":
     job = sys.argv[1] if len(sys.argv) > 1 else ""

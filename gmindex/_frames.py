@@ -23,16 +23,32 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["NATIONAL", "check_scores", "region_rank", "sort_by_region"]
+__all__ = ["MISSING_POLICIES", "NATIONAL", "check_scores", "region_rank", "sort_by_region"]
 
 #: Label of the all-units row in regional tables.
 NATIONAL = "national"
 
 
+#: What :func:`check_scores` does with a missing score: ``"raise"`` (list the cells and stop:
+#: tables that would silently run on fewer units), ``"keep"`` (leave NaN for the caller to
+#: handle visibly, e.g. regressions drop listwise and report it, maps draw "no data").
+MISSING_POLICIES = ("raise", "keep")
+
+
 def check_scores(
-    frame: pd.DataFrame, *, value: str, keys: Sequence[str] = ("code", "year")
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    keys: Sequence[str] = ("code", "year"),
+    missing: str = "raise",
+    what: str = "this analysis",
 ) -> pd.DataFrame:
     """Validated copy of a score frame: keys present and unique, values numeric.
+
+    The one check of score frames for every analysis, regression, map and
+    density module, so that all refuse the same bad input with the same
+    message.  Infinite values are always refused; missing values follow
+    ``missing``.
 
     Parameters
     ----------
@@ -41,7 +57,11 @@ def check_scores(
     value : str
         The value column.
     keys : sequence of str
-        Columns identifying a row.
+        Columns identifying a row (unique together).
+    missing : {"raise", "keep"}
+        Missing-value policy (:data:`MISSING_POLICIES`).
+    what : str
+        Named in the message about missing values (e.g. ``"Moran's I"``).
 
     Returns
     -------
@@ -54,8 +74,8 @@ def check_scores(
     TypeError
         If ``frame`` is not a DataFrame or ``value`` is not numeric.
     ValueError
-        Missing columns or years, duplicate keys, missing or infinite values
-        (the cells are listed instead of being dropped).
+        Missing columns or years, duplicate keys, infinite values, missing
+        values under ``missing="raise"`` (the cells are listed, never dropped).
 
     Examples
     --------
@@ -64,14 +84,23 @@ def check_scores(
     ...                                  "score": [1, 0]}), value="score")
     >>> out["code"].tolist(), out["year"].tolist(), out["score"].tolist()
     (['11', '14'], [2016, 2016], [1.0, 0.0])
+    >>> gap = pd.DataFrame({"code": ["11", "12"], "year": 2016, "score": [0.5, None]})
+    >>> check_scores(gap, value="score", missing="keep")["score"].isna().sum()
+    np.int64(1)
+    >>> check_scores(gap, value="score", what="Moran's I")
+    Traceback (most recent call last):
+    ...
+    ValueError: 1 missing or infinite 'score' value(s), e.g. [{'code': '12', 'year': 2016}]: Moran's I would silently run on fewer units; drop those units or impute them explicitly first
     """
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"missing={missing!r}; use one of {MISSING_POLICIES}")
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"expected a DataFrame of scores, got {type(frame).__name__}")
     keys = list(keys)
-    missing = [c for c in [*keys, value] if c not in frame.columns]
-    if missing:
+    absent = [c for c in [*keys, value] if c not in frame.columns]
+    if absent:
         raise ValueError(
-            f"score frame lacks column(s) {missing}; it has {list(frame.columns)}. "
+            f"score frame lacks column(s) {absent} (missing from {list(frame.columns)}). "
             f"Pass value=<column> to choose the value column."
         )
     out = frame.copy()
@@ -84,16 +113,18 @@ def check_scores(
     if not pd.api.types.is_numeric_dtype(out[value]):
         raise TypeError(f"column {value!r} must be numeric, got dtype {out[value].dtype}")
     out[value] = out[value].astype(float)
-    dupes = out.duplicated(keys, keep=False)
-    if dupes.any():
-        cells = out.loc[dupes, keys].drop_duplicates().head(10).to_dict("records")
-        raise ValueError(f"duplicate {keys} rows in the score frame, e.g. {cells}")
-    bad = ~np.isfinite(out[value].to_numpy())
+    if keys:
+        dupes = out.duplicated(keys, keep=False)
+        if dupes.any():
+            cells = out.loc[dupes, keys].drop_duplicates().head(10).to_dict("records")
+            raise ValueError(f"duplicate {keys} rows in the score frame, e.g. {cells}")
+    values = out[value].to_numpy()
+    bad = ~np.isfinite(values) if missing == "raise" else np.isinf(values)
     if bad.any():
         cells = out.loc[bad, keys].head(10).to_dict("records")
         raise ValueError(
-            f"{int(bad.sum())} missing or infinite {value!r} value(s), e.g. {cells}; "
-            "drop or impute them explicitly before this analysis"
+            f"{int(bad.sum())} missing or infinite {value!r} value(s), e.g. {cells}: {what} "
+            "would silently run on fewer units; drop those units or impute them explicitly first"
         )
     return out
 

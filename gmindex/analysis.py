@@ -16,6 +16,7 @@ from typing import Sequence
 import pandas as pd
 
 from gmindex.index import IndexResult
+from gmindex.replications import REPLICATIONS, SEED
 
 __all__ = ["AnalysisResult", "analysis_tables", "value_added_weights", "write_analysis"]
 
@@ -75,9 +76,9 @@ def analysis_tables(
     schemes: Sequence[str] = ("region4", "region3"),
     start: int | None = None,
     end: int | None = None,
-    reps: int = 9999,
-    permutations: int = 999,
-    seed: int = 12345,
+    reps: int = REPLICATIONS["wild_bootstrap"],
+    permutations: int = REPLICATIONS["moran_permutations"],
+    seed: int = SEED,
     paper: bool = True,
 ) -> AnalysisResult:
     """Run the standard analysis on an index result.
@@ -178,8 +179,10 @@ def analysis_tables(
     for scheme, model in zip(schemes, models):
         tables[f"regression_gradient_{scheme}"] = model.to_frame()
     tables["regression_drivers"] = drivers.to_frame()
+    # Stars follow the wild bootstrap p-values wherever they are reported (few clusters).
     publication = {"regressions": regression_table(
-        models, titles=[f"Gradient ({s})" for s in schemes] + ["Drivers (TWFE)"])}
+        models, titles=[f"Gradient ({s})" for s in schemes] + ["Drivers (TWFE)"],
+        star_p="wild" if any(m.extra_pvalues for m in models) else "cluster")}
     if paper and set(codes) <= set(default_registry().codes):
         from gmindex.paper.report import paper_tables
 
@@ -220,7 +223,8 @@ def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,
     outdir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for name, table in analysis.tables.items():
-        paths += write_table(table, outdir / name, formats=formats, provenance=provenance)
+        stamp = {**(provenance or {}), **table.attrs.get("provenance", {})} or None
+        paths += write_table(table, outdir / name, formats=formats, provenance=stamp)
     from gmindex.paper.tables import write_docx
 
     for name, table in analysis.publication.items():

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import gaussian_kde
 
-from gmindex._frames import region_rank
+from gmindex._frames import check_scores, region_rank
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region
 
@@ -119,13 +119,7 @@ def kde_by_group(
     missing = [c for c in [*by, value] if c not in frame.columns]
     if missing:
         raise ValueError(f"frame lacks column(s) {missing}; it has {list(frame.columns)}")
-    values = pd.to_numeric(frame[value], errors="raise").astype(float)
-    bad = ~np.isfinite(values.to_numpy())
-    if bad.any():
-        raise ValueError(
-            f"{int(bad.sum())} missing or infinite {value!r} value(s); "
-            "drop or impute them before estimating densities"
-        )
+    values = check_scores(frame, value=value, keys=(), what="the density estimate")[value]
     frame = frame[by].assign(_v=values.to_numpy())
 
     groups = []

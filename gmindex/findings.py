@@ -280,8 +280,6 @@ def render_findings(results_dir: str | Path) -> str:
         f"{years_text(held('default', 'east_gt_central'), all_years)} and central > west in "
         f"{years_text(held('default', 'central_gt_west'), all_years)}."
     )
-    alt = orders[orders["system"] == "alternative_2016_2019"]
-    alt_years = [int(y) for y in alt["year"]]
     lines.append(
         "- **How robust the ordering is to the indicator system.** East > central and east > west "
         "hold in every year under every system compared (default, flat pooled entropy, the old "

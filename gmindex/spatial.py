@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from gmindex._frames import check_scores
+
 if TYPE_CHECKING:  # libpysal is imported on first use
     from libpysal.weights import W
 
@@ -337,21 +339,7 @@ def _aligned(values: pd.Series, w_codes: Sequence[str], year: int) -> np.ndarray
 
 
 def _scores_by_year(scores: pd.DataFrame, value: str) -> pd.DataFrame:
-    missing = {"code", "year", value} - set(scores.columns)
-    if missing:
-        raise ValueError(f"scores need columns code, year and {value!r}; missing {sorted(missing)}")
-    data = scores[["code", "year", value]].copy()
-    data["code"] = data["code"].astype(str)
-    data["year"] = data["year"].astype(int)
-    if data.duplicated(["code", "year"]).any():
-        raise ValueError("scores have duplicate (code, year) rows")
-    gaps = data[data[value].isna()]
-    if len(gaps):
-        cells = ", ".join(f"{r.code} {r.year}" for r in gaps.itertuples())
-        raise ValueError(
-            f"{len(gaps)} missing {value!r} value(s) ({cells}): Moran's I would silently run on "
-            "fewer units; drop those units (and pass matching weights) or fill them explicitly"
-        )
+    data = check_scores(scores, value=value, what="Moran's I")[["code", "year", value]]
     if data.empty:
         raise ValueError("no scores to analyse")
     return data

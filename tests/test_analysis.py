@@ -3,6 +3,7 @@
 import pytest
 
 from gmindex.analysis import analysis_tables, write_analysis
+from gmindex.replications import SEED
 
 
 @pytest.fixture(scope="module")
@@ -43,4 +44,25 @@ def test_paper_tables_are_added(analysis):
     assert names <= set(analysis.tables)
     assert any(line.startswith("[paper] Spatial Markov") for line in analysis.findings)
     opts = analysis.tables["paper_options"].set_index("option")["value"]
-    assert opts["permutations"] == "99" and opts["seed"] == "12345"
+    assert opts["permutations"] == "99" and opts["seed"] == str(SEED)
+
+
+def test_stars_follow_the_wild_bootstrap_and_say_so(analysis, tmp_path):
+    import json
+
+    import pandas as pd
+
+    md = analysis.publication["regressions"].to_markdown()
+    assert "(wild cluster bootstrap p-values)" in md
+    drivers = analysis.tables["regression_drivers"]
+    assert set(drivers["p_stars_from"]) == {"wild_bootstrap"}
+    gradient = analysis.tables["regression_gradient_region4"].set_index("term")
+    assert gradient.loc["const", "p_stars_from"] == "none"  # the constant is not bootstrapped
+    assert (gradient.drop(index="const")["p_stars_from"] == "wild_bootstrap").all()
+    write_analysis(analysis, tmp_path, formats=("csv",), provenance={"spec_id": "x"})
+    prov = json.loads((tmp_path / "regression_drivers.provenance.json").read_text())
+    reg = prov["regression"]
+    assert (reg["reps"], reg["weights_type"], reg["seed"]) == (99, "rademacher", SEED)
+    assert prov["spec_id"] == "x"
+    back = pd.read_csv(tmp_path / "regression_drivers.csv")
+    assert list(back["p_stars_from"]) == list(drivers["p_stars_from"])

@@ -119,3 +119,57 @@ def test_notebook_runs(path, tmp_path):
 
 def test_notebook_dir_is_the_checkout():
     assert notebook_dir() == REPO / "notebooks"
+
+
+def _checkout_state() -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file of the checkout (not .git, not caches)."""
+    skip = {".git", ".venv", ".pytest_cache", "__pycache__", ".hypothesis", ".ipynb_checkpoints"}
+    return {str(p.relative_to(REPO)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in REPO.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(REPO).parts)}
+
+
+@pytest.mark.notebooks
+def test_readme_step_9_writes_only_under_out(tmp_path):
+    """`gmindex notebooks --data my_panel.csv --out my_results` (quick, first notebook):
+    executed notebook, tables and figures all under --out; nothing else changes."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from gmindex.cli import app
+
+    data = tmp_path / "my_panel.csv"
+    shutil.copy(REPO / "data" / "panel.csv", data)
+    out = tmp_path / "my_results"
+    before_repo, before_data = _checkout_state(), data.read_bytes()
+    result = CliRunner().invoke(app, ["notebooks", "--data", str(data), "--out", str(out),
+                                      "--quick", "--only", "01"])
+    assert result.exit_code == 0, result.output
+    assert _checkout_state() == before_repo
+    assert data.read_bytes() == before_data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my_panel.csv", "my_results"]
+    assert (out / NOTEBOOKS[0].name).is_file()
+    assert any((out / "results").iterdir()) and any((out / "figures").iterdir())
+    executed = json.loads((out / NOTEBOOKS[0].name).read_text(encoding="utf-8"))
+    params = next(_source(c) for c in executed["cells"]
+                  if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    assert str(data) in params
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_replication_counts_are_the_packages(path):
+    """One seed and one replication count per statistic across CLI, notebooks and tables."""
+    import re
+
+    from gmindex.replications import QUICK, REPLICATIONS, SEED
+
+    text = path.with_suffix(".py").read_text(encoding="utf-8")
+    names = {"reps": "wild_bootstrap", "permutations": "moran_permutations",
+             "draws": "monte_carlo_draws"}
+    for var, stat in names.items():
+        for quick, full in re.findall(rf"^{var} = ([\d_]+) if quick else ([\d_]+)", text, re.M):
+            assert int(full) == REPLICATIONS[stat], (path.name, var)
+            assert int(quick) == QUICK[stat], (path.name, var)
+    for seed in re.findall(r"^seed = (\d+)", text, re.M):
+        assert int(seed) == SEED, path.name

@@ -18,6 +18,7 @@ from gmindex.regress import (
     driver_regression,
     gradient_regression,
     index_components,
+    wild_cluster_pvalue,
 )
 from gmindex.spec import Indicator, Spec
 
@@ -330,3 +331,83 @@ def test_default_drivers_avoid_default_index_components():
         warnings.simplefilter("ignore")
         spec = load_default_spec()
     assert index_components(DEFAULT_DRIVERS, spec) == {}
+
+
+# --- the vectorised wild cluster bootstrap against wildboottest itself ---------------------
+
+
+@pytest.mark.parametrize("weights_type", ["rademacher", "webb", "mammen", "normal"])
+def test_wild_pvalue_equals_wildboottest_with_shared_draws(weights_type):
+    import statsmodels.api as sm
+    from wildboottest.wildboottest import wildboottest
+
+    rng = np.random.default_rng(11)
+    g = np.repeat(np.arange(25), 4)
+    X = np.column_stack([np.ones(100), rng.normal(size=100), rng.normal(size=100)])
+    y = 1 + 0.15 * X[:, 1] + rng.normal(size=100) + rng.normal(size=25)[g]
+    t, p = wild_cluster_pvalue(X, y, g, 1, reps=1999, seed=5, weights_type=weights_type)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = wildboottest(sm.OLS(y, X), B=1999, cluster=g, param="x1",
+                           weights_type="norm" if weights_type == "normal" else weights_type,
+                           impose_null=True, bootstrap_type="11", seed=5, parallel=False,
+                           show=False)
+    assert t == pytest.approx(float(ref["statistic"].iloc[0]), rel=1e-10)
+    # Same draws, same statistics up to rounding: at most a replication whose |t*| ties |t|
+    # to the last bits may fall on the other side (seen once with Mammen weights).
+    assert abs(p - float(ref["p-value"].iloc[0])) <= 1 / 1999 + 1e-12
+
+
+def test_wild_pvalue_full_enumeration_with_few_clusters():
+    import statsmodels.api as sm
+    from wildboottest.wildboottest import wildboottest
+
+    rng = np.random.default_rng(2)
+    g = np.repeat(np.arange(6), 5)  # 2^6 = 64 < 999: every sign pattern
+    X = np.column_stack([np.ones(30), rng.normal(size=30)])
+    y = X[:, 1] * 0.3 + rng.normal(size=30)
+    _, p = wild_cluster_pvalue(X, y, g, 1, reps=999, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = wildboottest(sm.OLS(y, X), B=999, cluster=g, param="x1", seed=1, show=False,
+                           parallel=False)
+    # The all-ones and all-minus-ones patterns give |t*| = |t| exactly in theory; rounding
+    # decides on which side of the strict "<" they fall, here and in wildboottest.
+    assert abs(p - float(ref["p-value"].iloc[0])) <= 2 / 64 + 1e-12
+    assert p * 64 == pytest.approx(round(p * 64))  # a multiple of 1/64
+
+
+def test_driver_wild_pvalues_equal_pyfixest_wildboottest():
+    import pyfixest as pf
+
+    df = twfe_panel(seed=4)
+    res = no_spec_driver(df, terms=["x1", "x2"], reps=999, seed=8)
+    frame = df.assign(unit=df["code"].astype("category").cat.codes)
+    fit = pf.feols("score ~ x1 + x2 | unit + year", data=frame, vcov={"CRV1": "unit"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for term in ("x1", "x2"):
+            ref = fit.wildboottest(reps=999, param=term, cluster="unit", seed=8)
+            assert res.extra_pvalues["wild_bootstrap"][term] == float(ref["Pr(>|t|)"])
+
+
+def test_gradient_wild_pvalues_equal_wildboottest():
+    import statsmodels.api as sm
+    from wildboottest.wildboottest import wildboottest
+
+    df = region_panel("region3", noise=0.3, seed=2)
+    res = gradient_regression(df, scheme="region3", reps=999, seed=4)
+    reg = default_registry()
+    data = df.assign(region=df["code"].map(reg.regions("region3")))
+    X = pd.DataFrame({"const": 1.0}, index=data.index)
+    for r in ("central", "west"):
+        X[r] = (data["region"] == r).astype(float)
+    for y in sorted(data["year"].unique())[1:]:
+        X[f"year_{y}"] = (data["year"] == y).astype(float)
+    cluster = pd.factorize(data["code"], sort=True)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for r in ("central", "west"):
+            ref = wildboottest(sm.OLS(data["score"].to_numpy(), X), B=999, cluster=cluster,
+                               param=r, seed=4, show=False, parallel=False)
+            assert res.extra_pvalues["wild_bootstrap"][r] == float(ref["p-value"].iloc[0])

@@ -234,7 +234,7 @@ def test_cli_convert_bad_input_is_a_clear_error(byod, tmp_path):
     assert out.exit_code == 1 and "year" in out.output and "Traceback" not in out.output
     out = runner.invoke(app, ["convert", str(byod.xlsx), "--layout", "indicators",
                               "--year", "2020", "--out", str(tmp_path / "x.txt")])
-    assert out.exit_code == 1 and ".csv or .xlsx" in out.output
+    assert out.exit_code == 2 and ".csv or .xlsx" in out.output  # an option error
     bad = tmp_path / "bad.csv"
     bad.write_text("地区,2019,2020\n北京,1.0,2.0\nShanxii,1.0,abc\n", encoding="utf-8")
     out = runner.invoke(app, ["convert", str(bad), "--layout", "years", "--indicator", GDP,

@@ -29,16 +29,19 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import glob
 import hashlib
 import io
 import json
 import math
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +50,9 @@ import pandas as pd
 __all__ = [
     "TABLE_FORMATS",
     "FIGURE_FORMATS",
+    "OutputError",
+    "check_output_folder",
+    "staged_folders",
     "fixed_timestamp",
     "save_figure",
     "stata_names",
@@ -226,19 +232,39 @@ def _write_md(df: pd.DataFrame, path: Path, float_format: str | None) -> Path:
     return _atomic_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
+_LATEX_SPECIAL = re.compile(r"([\\~^]) |[&%$#_{}\\~^]")
+_LATEX_TEXT = {"\\": "\\textbackslash ", "~": "\\textasciitilde ", "^": "\\textasciicircum "}
+
+
+def _latex_escape(text: str) -> str:
+    """LaTeX-safe text, character for character as pandas' ``Styler`` escapes it.
+
+    Written here because ``Styler.to_latex`` (jinja2 templates) took 0.6 s of CPU
+    for the seven tables of ``gmindex build`` (ten times the CSV writer); the
+    tests compare both on awkward strings.
+    """
+    def swap(match: re.Match) -> str:
+        if match.group(1):  # \, ~ and ^ gobble the following space: keep it with \space
+            return _LATEX_TEXT[match.group(1)] + "\\space "
+        char = match.group(0)
+        return _LATEX_TEXT.get(char) or "\\" + char
+
+    return _LATEX_SPECIAL.sub(swap, text)
+
+
 def _write_tex(df: pd.DataFrame, path: Path, float_format: str | None,
                provenance: Mapping | None) -> Path:
-    shown = pd.DataFrame(_cell_strings(df, float_format), columns=[str(c) for c in df.columns])
     align = "".join("r" if _is_number_column(df.iloc[:, j]) else "l" for j in range(df.shape[1]))
-    styler = shown.style.hide(axis="index").format(escape="latex").format_index(
-        escape="latex", axis=1
-    )
-    body = styler.to_latex(hrules=True, column_format=align)
+    lines = [f"\\begin{{tabular}}{{{align}}}", "\\toprule",
+             " & ".join(_latex_escape(str(c)) for c in df.columns) + " \\\\", "\\midrule"]
+    lines += [" & ".join(_latex_escape(c) for c in row) + " \\\\"
+              for row in _cell_strings(df, float_format)]
+    lines += ["\\bottomrule", "\\end{tabular}"]
     head = ""
     if provenance:
         stamp = _short_stamp(provenance)
         head = f"% {stamp}\n" if stamp else ""
-    return _atomic_bytes(path, (head + body).encode("utf-8"))
+    return _atomic_bytes(path, (head + "\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _short_stamp(provenance: Mapping | None) -> str:
@@ -550,3 +576,168 @@ def save_figure(
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt], **savefig_kwargs)
         paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.{fmt}"), buffer.getvalue()))
     return paths
+
+
+# ---------------------------------------------------------------------------
+# Output folders: checked first, written whole or not at all
+
+
+class OutputError(ValueError):
+    """An output path that cannot be written (or would overwrite an input)."""
+
+
+_PARTIAL, _PREVIOUS = ".partial-", ".previous-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _sibling(out: Path, kind: str, pid: int | None = None) -> Path:
+    return out.parent / f".{out.name}{kind}{os.getpid() if pid is None else pid}"
+
+
+def _tidy_leftovers(out: Path) -> None:
+    """Remove what an interrupted run left beside ``out`` (a killed process cannot)."""
+    for kind in (_PREVIOUS, _PARTIAL):
+        for path in sorted(out.parent.glob(f".{glob.escape(out.name)}{kind}*")):
+            pid = path.name.rsplit(kind, 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+                continue  # another run is writing right now
+            if kind == _PREVIOUS and not out.exists():
+                os.replace(path, out)  # killed between the two renames: the old set is back
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def check_output_folder(out: str | Path, *, option: str = "--out") -> Path:
+    """Check that ``out`` can be an output folder; raise :class:`OutputError` if not.
+
+    Parameters
+    ----------
+    out : str or Path
+        Existing folder, or a new one whose parent folder exists.
+    option : str
+        How the user gave the path (named in the message).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out`` made absolute.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> check_output_folder(base / "new") == (base / "new").resolve()
+    True
+    >>> check_output_folder(base / "no" / "such")
+    Traceback (most recent call last):
+    ...
+    gmindex.io.writers.OutputError: --out ...: the folder ... does not exist; create it first or choose another --out
+    """
+    out = Path(out).expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{option} {out}: this is a file, not a folder; choose a folder name")
+    if not out.parent.is_dir():
+        raise OutputError(f"{option} {out}: the folder {out.parent} does not exist; "
+                          f"create it first or choose another {option}")
+    for folder in (out.parent, out) if out.exists() else (out.parent,):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError(f"{option} {out}: {folder} is not writable; "
+                              f"choose another {option}")
+    return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Path] = ()):
+    """Write output folders as a whole: into temporary siblings, swapped in when complete.
+
+    Each folder is first copied to a hidden sibling (``.NAME.partial-PID``);
+    the caller writes there; on success each original is replaced by its
+    finished copy (two renames), on any exception (Ctrl-C included) the copies
+    are deleted.  An interrupted run therefore leaves the previous complete
+    set of files, or nothing; a killed run's leftovers are removed by the next
+    run.  Nested folders (e.g. ``results/notebooks`` inside ``results``) are
+    staged once, through the outer one.
+
+    Parameters
+    ----------
+    outs : mapping of str to path
+        Option name (for messages, e.g. ``"--out"``) -> output folder.
+    inputs : sequence of path
+        Input files; writing over one of them is an :class:`OutputError`
+        and nothing is swapped in.
+
+    Yields
+    ------
+    dict
+        Option name -> the folder to write into.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> with staged_folders({"--out": base / "r"}) as where:
+    ...     _ = write_text("done", where["--out"] / "a.txt")
+    ...     (base / "r").exists()
+    False
+    >>> sorted(p.name for p in base.iterdir())
+    ['r']
+    """
+    real = {opt: check_output_folder(path, option=opt) for opt, path in outs.items()}
+    roots = sorted({p for p in real.values()
+                    if not any(q != p and q in p.parents for q in real.values())})
+    watched = {Path(i).expanduser().resolve(): None for i in inputs if Path(i).is_file()}
+    watched = {i: _digest(i) for i in watched if any(r in i.parents for r in roots)}
+    staging: dict[Path, Path] = {}
+    try:
+        for root in roots:
+            _tidy_leftovers(root)
+            tmp = _sibling(root, _PARTIAL)
+            shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                if root.exists():
+                    shutil.copytree(root, tmp, symlinks=True)
+                else:
+                    tmp.mkdir()
+            except OSError as exc:
+                raise OutputError(f"cannot write beside {root}: {exc.strerror or exc}; "
+                                  "choose another output folder") from exc
+            staging[root] = tmp
+
+        def where(p: Path) -> Path:
+            root = next(r for r in roots if r == p or r in p.parents)
+            return staging[root] / p.relative_to(root)
+
+        targets = {opt: where(p) for opt, p in real.items()}
+        for t in targets.values():
+            t.mkdir(parents=True, exist_ok=True)
+        yield targets
+        for path, digest in watched.items():
+            copy = where(path)
+            if not copy.is_file() or _digest(copy) != digest:
+                raise OutputError(f"the output {path.name} would overwrite the input {path}; "
+                                  "choose an output folder that does not hold your data")
+    except BaseException:
+        for tmp in staging.values():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for root, tmp in staging.items():
+        if root.exists():
+            old = _sibling(root, _PREVIOUS)
+            os.replace(root, old)
+            os.replace(tmp, root)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, root)

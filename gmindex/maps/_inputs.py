@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from gmindex._frames import check_scores
+
 from gmindex.boundaries import NON_MAINLAND_CODES
 
 
@@ -51,15 +53,7 @@ def _panel(scores: Any, column: str, years: Iterable[int] | None) -> pd.DataFram
     frame = getattr(scores, "scores", scores)  # an IndexResult or its scores
     if not isinstance(frame, pd.DataFrame):
         raise TypeError("scores must be a DataFrame (code, year, score) or an IndexResult")
-    missing = [c for c in ("code", "year", column) if c not in frame.columns]
-    if missing:
-        raise ValueError(f"scores lacks column(s) {missing}; it needs code, year and {column!r}")
-    frame = frame.assign(code=frame["code"].astype(str).str.strip())
-    dupes = frame.loc[frame.duplicated(["code", "year"]), ["code", "year"]]
-    if len(dupes):
-        raise ValueError(
-            f"scores has repeated (code, year) rows, e.g. {dupes.head(3).values.tolist()}"
-        )
+    frame = check_scores(frame, value=column, missing="keep", what="the map")  # NaN: no data
     available = sorted(int(y) for y in frame["year"].unique())
     if years is not None:
         wanted = [int(y) for y in years]
