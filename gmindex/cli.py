@@ -242,6 +242,10 @@ def read_weights_file(path: Path) -> dict[str, float]:
         out[str(ind)] = value
     if not out:
         raise OptionError(f"--weights {path}: no weights in the file")
+    total = sum(out.values())
+    if abs(total - 1.0) > 1e-6:  # never rescale silently: a typo in one weight would vanish
+        raise OptionError(f"--weights {path}: the weights sum to {total:.6g}, not 1; nothing is "
+                          "rescaled silently: correct them or divide each by their sum")
     return out
 
 
@@ -264,6 +268,9 @@ def _method_kwargs(given: dict[str, Any]) -> dict[str, Any]:
         out["weights"] = read_weights_file(out["weights"])
         if out.setdefault("weighting", "user") != "user":
             raise OptionError(f"--weights needs --weighting user, not {out['weighting']!r}")
+        # A weights file gives the final weight of each indicator: flat unless --hierarchy says
+        # otherwise (with --hierarchy pillar they are rescaled within each pillar).
+        out.setdefault("hierarchy", "flat")
     return out
 
 

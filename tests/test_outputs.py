@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from gmindex.cli import app, read_weights_file
+from gmindex.cli import app, OptionError, read_weights_file
 from gmindex.io import writers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,11 +185,15 @@ def test_killed_run_leaves_the_previous_set_and_the_next_run_tidies(built, tmp_p
 
 def test_weights_file_csv_and_toml(tmp_path):
     csv = tmp_path / "w.csv"
-    csv.write_text("indicator,weight\nenergy_intensity,1\nso2_intensity,3\n")
+    csv.write_text("indicator,weight\nenergy_intensity,0.25\nso2_intensity,0.75\n")
     toml = tmp_path / "w.toml"
-    toml.write_text("[weights]\nenergy_intensity = 1\nso2_intensity = 3\n")
+    toml.write_text("[weights]\nenergy_intensity = 0.25\nso2_intensity = 0.75\n")
     assert read_weights_file(csv) == read_weights_file(toml) == {
-        "energy_intensity": 1.0, "so2_intensity": 3.0}
+        "energy_intensity": 0.25, "so2_intensity": 0.75}
+    scaled = tmp_path / "scaled.toml"
+    scaled.write_text("[weights]\nenergy_intensity = 1\nso2_intensity = 3\n")
+    with pytest.raises(OptionError, match="sum to 4, not 1"):
+        read_weights_file(scaled)
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,weight\nenergy_intensity,abc\n")
     out = one_line_error(runner.invoke(app, ["build", "--weights", str(bad),
@@ -202,14 +206,27 @@ def test_weights_file_reaches_the_index(tmp_path):
 
     ids = load_default_spec().indicator_ids
     w = tmp_path / "w.csv"
-    pd.DataFrame({"indicator": ids, "weight": range(1, len(ids) + 1)}).to_csv(w, index=False)
+    total = len(ids) * (len(ids) + 1) / 2
+    pd.DataFrame({"indicator": ids, "weight": [i / total for i in range(1, len(ids) + 1)]}
+                 ).to_csv(w, index=False)
     result = runner.invoke(app, ["build", "--weights", str(w), "--out", str(tmp_path / "r"),
                                  "--formats", "csv"])
     assert result.exit_code == 0, result.output
     weights = pd.read_csv(tmp_path / "r" / "index_weights.csv").set_index("indicator")["weight"]
-    total = len(ids) * (len(ids) + 1) / 2
     for i, ind in enumerate(ids, start=1):
         assert weights[ind] == pytest.approx(i / total, abs=1e-6)
+
+
+def test_weights_file_not_summing_to_one_is_refused(tmp_path):
+    from gmindex.datasets import load_default_spec
+
+    ids = load_default_spec().indicator_ids
+    w = tmp_path / "w.csv"
+    pd.DataFrame({"indicator": ids, "weight": 2.0 / len(ids)}).to_csv(w, index=False)
+    result = runner.invoke(app, ["build", "--weights", str(w), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "sum to 2, not 1" in result.output and "nothing is" in result.output
+    assert not (tmp_path / "r").exists()
 
 
 def test_robustness_uses_the_method_options(tmp_path):
@@ -257,9 +274,10 @@ def test_notebooks_get_method_options_through_a_spec_copy(tmp_path):
     from gmindex.cli import OptionError, _spec_with_methods
     from gmindex.spec import read_spec
 
-    wanted = {"weighting": "critic", "max_weight": 0.3, "shift": 0.0001}
+    wanted = {"hierarchy": "flat", "weighting": "critic", "max_weight": 0.3, "shift": 0.0001}
     path = _spec_with_methods(None, wanted, tmp_path)
-    assert dict(read_spec(path).method) == wanted
+    method = dict(read_spec(path).method)
+    assert {k: method[k] for k in wanted} == wanted
     assert path.parent == tmp_path  # written under --out, the embedded spec untouched
     assert _spec_with_methods(None, {}, tmp_path) is None
     with pytest.raises(OptionError, match="--goalposts"):
