@@ -57,6 +57,7 @@ __all__ = [
     "save_figure",
     "small_group_note",
     "style_context",
+    "styled",
     "text",
     "use_cjk_font",
 ]
@@ -274,6 +275,39 @@ def style_context(lang: str = "en", width: str = "double"):
 
     with matplotlib.rc_context(rc_params(lang, width)):
         yield
+
+
+def styled(func: Any) -> Any:
+    """Decorator: run a plotting function inside :func:`style_context`.
+
+    The function's ``lang`` and ``width`` keyword arguments (or their
+    defaults) choose the style, so every artist it creates (ticks, legends,
+    labels) gets the package fonts and sizes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> @styled
+    ... def size(*, lang="en", width="double"):
+    ...     return matplotlib.rcParams["font.size"]
+    >>> size(width="single")
+    6.0
+    """
+    import functools
+    import inspect
+
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind_partial(*args, **kwargs)
+        bound.apply_defaults()
+        lang = bound.arguments.get("lang", "en")
+        width = bound.arguments.get("width", "double")
+        with style_context(lang, width):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def figure_size(width: str = "double", *, aspect: float | None = None,
