@@ -45,8 +45,10 @@ from scipy.special import xlogy
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
-from gmindex.maps import use_cjk_font
+from gmindex.figstyle import pillar_colors, save_figure, use_cjk_font
+from gmindex.figstyle import region_colors as style_region_colors
+from gmindex.io.writers import write_table
+from gmindex.plots import weights_per_year_plot
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, rank_table
 from gmindex.weights import ConstantIndicatorWarning, entropy_weights
@@ -170,7 +172,7 @@ weights = res.weights.copy()
 weights["name"] = weights["indicator"].map({i.id: i.name_en for i in spec.indicators})
 write_table(weights, results / "tab_weights_entropy", formats=("csv", "xlsx"))
 order = weights.sort_values("weight")
-palette = dict(zip(spec.pillar_ids, sns.color_palette("colorblind", len(spec.pillar_ids))))
+palette = pillar_colors(spec)  # the same pillar colours in every figure
 fig, ax = plt.subplots(figsize=(9, 0.5 * len(order) + 1.4))
 ax.barh([textwrap.fill(n, 40) for n in order["name"]], order["weight"],
         color=[palette[p] for p in order["pillar"]])
@@ -218,8 +220,7 @@ ranks.round(4)
 first = years[0]
 wide_s = res.scores.pivot(index="code", columns="year", values="score").sort_values(last)
 regions = registry.regions("region4")
-region_colors = dict(zip(registry.region_order("region4"),
-                         sns.color_palette("colorblind", 4)))
+region_colors = style_region_colors("region4", registry)
 fig, ax = plt.subplots(figsize=(6.5, 0.24 * len(wide_s) + 1.2))
 ypos = np.arange(len(wide_s))
 ax.hlines(ypos, wide_s[first], wide_s[last], color="0.75", lw=1.5)
@@ -288,19 +289,10 @@ write_table(py_weights.reset_index(), results / "tab_weights_per_year", formats=
 py_weights.round(3)
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.8))
-yr = [c for c in py_weights.columns if c != "pooled"]
-for k, (ind, row) in enumerate(py_weights.iterrows()):
-    color = sns.color_palette("tab10", len(py_weights))[k]
-    ax.plot(yr, row[yr], marker="o", ms=4, color=color, label=ind)
-    ax.axhline(row["pooled"], color=color, lw=0.8, ls=":")
-ax.set_xticks(yr)
-ax.set_ylabel("weight")
-ax.set_title("Per-year entropy weights (lines) and pooled weights (dotted)")
-ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_weights_per_year", formats=("png", "pdf"))
+# Each indicator in its pillar's colour (the same in every figure), pooled weight dotted.
+for lang in ("en", "zh"):
+    ax = weights_per_year_plot(py_weights, spec, lang=lang)
+    save_figure(ax.figure, figures / "fig_weights_per_year", lang=lang)
 plt.show()
 
 # %% [markdown]
