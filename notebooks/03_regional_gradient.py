@@ -55,7 +55,13 @@ from gmindex.datasets import load_inputs
 from gmindex.density import kde_by_group
 from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
-from gmindex.figstyle import pillar_colors as style_pillar_colors
+from gmindex.figstyle import (
+    figure_size,
+    font_family,
+    pillar_colors as style_pillar_colors,
+    rc_params,
+    region_name,
+)
 from gmindex.figstyle import region_colors as style_region_colors
 from gmindex.figstyle import save_figure, use_cjk_font
 from gmindex.io.writers import write_table
@@ -64,7 +70,9 @@ from gmindex.provinces import default_registry
 from gmindex.regional import add_region, gradient_check, growth, regional_means
 
 pd.set_option("display.width", 160)
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+plt.rcParams.update(rc_params("en", "double"))
+plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
@@ -96,7 +104,7 @@ means_both.pivot(index=["scheme", "region"], columns="year", values="mean").rein
     [(s, r) for s in schemes for r in [*registry.region_order(s), "national"]]).round(3)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=figure_size("double", height_mm=25.4 * (3.6)), sharey=True)
 # One colour per region in every figure and map (gmindex.figstyle).
 region_colors = style_region_colors(regions=[*registry.region_order("region4"), "national"])
 for ax, s in zip(axes, schemes):
@@ -104,7 +112,7 @@ for ax, s in zip(axes, schemes):
     for region, block in table.groupby("region", sort=False):
         ax.plot(block["year"], block["mean"], marker="o", ms=4, color=region_colors[region],
                 ls="--" if region == "national" else "-", label=region)
-    ax.set_title(f"{s}: simple mean by region")
+    ax.text(0.01, 0.99, region_name(s), transform=ax.transAxes, ha="left", va="top")
     ax.set_xticks(years)
     ax.set_xlabel("")
     sns.despine(ax=ax)
@@ -207,14 +215,13 @@ pillar_change.round(3)
 
 # %%
 pillar_colors = style_pillar_colors(spec)  # the same pillar colours in every figure
-fig, ax = plt.subplots(figsize=(7, 3.6))
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (3.6)))
 pillar_change.plot.barh(stacked=True, ax=ax, color=[pillar_colors[p] for p in pillar_change.columns],
                         width=0.7)
 ax.axvline(0, color="0.3", lw=0.8)
 ax.invert_yaxis()
 ax.set_xlabel(f"change in mean score {first}-{last}, by pillar contribution")
 ax.set_ylabel("")
-ax.set_title("What drives the change in the index (region4)")
 ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left", title="pillar",
           title_fontsize=8)
 sns.despine(ax=ax)

@@ -45,7 +45,14 @@ import seaborn as sns
 import gmindex
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import new_figure, save_figure, use_cjk_font
+from gmindex.figstyle import (
+    figure_size,
+    font_family,
+    new_figure,
+    rc_params,
+    save_figure,
+    use_cjk_font,
+)
 from gmindex.io.writers import write_table
 from gmindex.plots import orderings_plot
 from gmindex.provinces import default_registry
@@ -55,7 +62,9 @@ from gmindex.sensitivity import sobol_indices
 from gmindex.spec import read_spec
 
 pd.set_option("display.width", 160)
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+plt.rcParams.update(rc_params("en", "double"))
+plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
@@ -147,10 +156,9 @@ gaps[gaps["scheme"] == scheme].round(3)
 intervals = mc.rank_intervals.copy()
 write_table(intervals, results / "tab_rank_intervals", formats=("csv", "xlsx"))
 last = years[-1]
-fig, ax = plt.subplots(figsize=(6, 0.22 * intervals["code"].nunique() + 1.4))
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.22 * intervals["code"].nunique() + 1.4)))
 plot_rank_uncertainty(mc, ax=ax, year=last)
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
-ax.set_title(f"Rank intervals over {len(mc.draws):,} method draws, {last}")
 sns.despine(ax=ax)
 fig.tight_layout()
 save_figure(fig, figures / f"fig_rank_intervals_{last}", formats=("png", "pdf"))
