@@ -200,21 +200,23 @@ def use_cjk_font() -> str:
 
 
 def font_family(lang: str = "en") -> list[str]:
-    """Font stack for a language: DejaVu Sans, then the CJK font for ``"zh"``.
+    """Font stack for a language.
 
-    Latin letters and digits in Chinese figures come from the CJK font too,
-    so one figure never mixes two Latin faces.
+    English: DejaVu Sans, with the CJK font as a fallback for any Chinese
+    character in a label (a unit such as 亿元), so nothing renders as an empty
+    box.  Chinese: the CJK font first, so Latin letters and digits in a
+    Chinese figure come from one face.
 
     Examples
     --------
     >>> font_family("en")
-    ['DejaVu Sans']
+    ['DejaVu Sans', 'Noto Sans CJK SC']
     >>> font_family("zh")
     ['Noto Sans CJK SC', 'DejaVu Sans']
     """
     if _check_lang(lang) == "zh":
         return [use_cjk_font(), "DejaVu Sans"]
-    return ["DejaVu Sans"]
+    return ["DejaVu Sans", use_cjk_font()]
 
 
 def rc_params(lang: str = "en", width: str = "double") -> dict[str, Any]:

@@ -37,7 +37,7 @@ import gmindex
 from gmindex.coverage import coverage_table
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import font_family, rc_params, save_figure, use_cjk_font
+from gmindex.figstyle import rc_params, save_figure
 from gmindex.io.writers import write_table
 from gmindex.plots import coverage_heatmap
 from gmindex.provinces import default_registry
@@ -45,9 +45,8 @@ from gmindex.provinces import default_registry
 pd.set_option("display.max_colwidth", 120)
 pd.set_option("display.width", 160)
 # Chinese characters in figure labels (units such as 亿元) need a CJK font.
-# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
 plt.rcParams.update(rc_params("en", "double"))
-plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 years = list(years or spec.years)

@@ -45,14 +45,7 @@ from scipy.special import xlogy
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import (
-    figure_size,
-    font_family,
-    pillar_colors,
-    rc_params,
-    save_figure,
-    use_cjk_font,
-)
+from gmindex.figstyle import figure_size, pillar_colors, rc_params, save_figure
 from gmindex.figstyle import region_colors as style_region_colors
 from gmindex.io.writers import write_table
 from gmindex.plots import weights_per_year_plot
@@ -63,9 +56,8 @@ from gmindex.weights import ConstantIndicatorWarning, entropy_weights
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)
 # Chinese characters in figure labels (units such as 亿元) need a CJK font.
-# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
 plt.rcParams.update(rc_params("en", "double"))
-plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)

@@ -55,24 +55,17 @@ from gmindex.datasets import load_inputs
 from gmindex.density import kde_by_group
 from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
-from gmindex.figstyle import (
-    figure_size,
-    font_family,
-    pillar_colors as style_pillar_colors,
-    rc_params,
-    region_name,
-)
+from gmindex.figstyle import figure_size, rc_params, region_name, save_figure
+from gmindex.figstyle import pillar_colors as style_pillar_colors
 from gmindex.figstyle import region_colors as style_region_colors
-from gmindex.figstyle import save_figure, use_cjk_font
 from gmindex.io.writers import write_table
 from gmindex.plots import change_box_plot, kde_by_region_plot, kde_plot, sigma_plot
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, gradient_check, growth, regional_means
 
 pd.set_option("display.width", 160)
-# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
 plt.rcParams.update(rc_params("en", "double"))
-plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)

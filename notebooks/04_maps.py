@@ -43,7 +43,7 @@ from IPython.display import Image, display
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import font_family, rc_params, save_figure, use_cjk_font
+from gmindex.figstyle import rc_params, save_figure
 from gmindex.io.writers import write_table
 from gmindex.maps import save_standard_maps
 from gmindex.plots import moran_scatter
@@ -53,9 +53,8 @@ from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
 pd.set_option("display.width", 160)
 # tqdm (pulled in by the spatial stack) warns about missing Jupyter widgets; nothing uses them.
 warnings.filterwarnings("ignore", message="IProgress not found")
-# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
 plt.rcParams.update(rc_params("en", "double"))
-plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)

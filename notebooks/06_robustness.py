@@ -45,14 +45,7 @@ import seaborn as sns
 import gmindex
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import (
-    figure_size,
-    font_family,
-    new_figure,
-    rc_params,
-    save_figure,
-    use_cjk_font,
-)
+from gmindex.figstyle import figure_size, new_figure, rc_params, save_figure
 from gmindex.io.writers import write_table
 from gmindex.plots import orderings_plot
 from gmindex.provinces import default_registry
@@ -62,9 +55,8 @@ from gmindex.sensitivity import sobol_indices
 from gmindex.spec import read_spec
 
 pd.set_option("display.width", 160)
-# The package figure style (Type 42 fonts, journal sizes), with a CJK fallback font.
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
 plt.rcParams.update(rc_params("en", "double"))
-plt.rcParams["font.family"] = [*font_family("en"), use_cjk_font()]
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)

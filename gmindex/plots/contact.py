@@ -61,13 +61,13 @@ def contact_sheet(figures: Path | Sequence[Path], out_stem: Path | str, *, ncols
     nrows = -(-len(paths) // ncols)
     w, _ = figure_size("double")
     cell = w / ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(w, cell * 0.95 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(w, cell * 0.95 * nrows), squeeze=False,
+                             layout="constrained")
     for ax in axes.ravel():
         ax.set_axis_off()
     for ax, path in zip(axes.ravel(), paths):
         ax.imshow(mpimg.imread(path), interpolation="antialiased")
         ax.set_title(path.name, fontsize=4.5, pad=2, fontfamily="DejaVu Sans")
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.98, bottom=0.01, wspace=0.05, hspace=0.25)
     try:
         return save_figure(fig, Path(out_stem), formats=("pdf", "png"), dpi=dpi)
     finally:

@@ -64,7 +64,7 @@ def weights_per_year_plot(weights: pd.DataFrame, spec: Any, *, ax: Any = None, l
     Axes
     """
     if ax is None:
-        _, ax = new_figure(width, lang=lang, aspect=0.5)
+        _, ax = new_figure(width, lang=lang, aspect=0.7)
     pillar_of = spec.pillar_of() if callable(spec.pillar_of) else spec.pillar_of
     colours = pillar_colors(spec)
     pnames = pillar_names(spec, lang)
@@ -86,6 +86,8 @@ def weights_per_year_plot(weights: pd.DataFrame, spec: Any, *, ax: Any = None, l
     ax.set_xticks(years)
     ax.set_xlabel(text("year", lang), fontfamily=font_family(lang))
     ax.set_ylabel(text("weight", lang), fontfamily=font_family(lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0),
+    # Legend under the plot in two columns: long indicator names would
+    # otherwise squeeze the plot to a strip.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2,
               prop={"family": font_family(lang)})
     return ax
