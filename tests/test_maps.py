@@ -429,3 +429,27 @@ def test_save_standard_maps(tmp_path):
     caption = (tmp_path / "map_score_2020.caption.md").read_text(encoding="utf-8")
     assert "Natural breaks" in caption and MAP_REVIEW_NUMBER in caption
     assert plt.get_fignums() == []
+
+
+# ---------------------------------------------------------------- generic unit layer
+
+
+def test_unit_map_draws_any_layer_with_the_map_conventions():
+    from gmindex.boundaries import province_boundaries
+
+    units = province_boundaries(crs=None)
+    units = units[units["code"].isin(CODES)].copy()  # a "layer" of 31 units
+    units["x"] = np.linspace(0.0, 1.0, len(units))
+    units.loc[units["code"] == "54", "x"] = np.nan
+    ax = maps.unit_map(units, "x", k=4)
+    layer = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("layer-")}
+    assert len(layer) == 31
+    assert layer["layer-54"].get_hatch() == "////"
+    assert not layer["layer-11"].get_hatch()
+    texts = _legend_texts(ax.get_legend())
+    assert texts[-2:] == ["No data", "Not in sample"]
+    assert "Quantiles" in ax.get_legend().get_title().get_text()
+    assert any(t.get_gid() == "credit" for t in ax.texts)
+    assert any(p.get_gid() == "north-arrow" for p in ax.patches)
+    with pytest.raises(ValueError, match="lacks column"):
+        maps.unit_map(units, "nope")

@@ -3,7 +3,8 @@
 Modules: :mod:`~gmindex.maps.base` (projection, inset, borders, labels, scale bar,
 north arrow, credit), :mod:`~gmindex.maps.classification`, :mod:`~gmindex.maps.legend`,
 :mod:`~gmindex.maps.choropleth`, :mod:`~gmindex.maps.lisa`, :mod:`~gmindex.maps.regions`
-and :mod:`~gmindex.maps.standard` (the study's map set).
+:mod:`~gmindex.maps.standard` (the study's map set) and :mod:`~gmindex.maps.units`
+(any unit layer, e.g. cities, over the province base map).
 
 Every map shows all 34 province-level units of the Tianditu 2024 standard map
 (:mod:`gmindex.boundaries`, review no. GS(2024)0650) in an Albers equal-area
@@ -45,6 +46,7 @@ from gmindex.maps.classification import SCHEMES, MapClasses, change_classes, cla
 from gmindex.maps.lisa import lisa_map
 from gmindex.maps.regions import region_map
 from gmindex.maps.standard import save_standard_maps
+from gmindex.maps.units import unit_map
 
 __all__ = [
     "FIGURE_WIDTHS",
@@ -59,5 +61,6 @@ __all__ = [
     "region_map",
     "save_standard_maps",
     "small_multiples",
+    "unit_map",
     "use_cjk_font",
 ]
