@@ -57,6 +57,7 @@ from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
 from gmindex.figstyle import figure_size, rc_params, region_name, save_figure
 from gmindex.figstyle import pillar_colors as style_pillar_colors
+from gmindex.figstyle import pillar_names as style_pillar_names
 from gmindex.figstyle import region_colors as style_region_colors
 from gmindex.io.writers import write_table
 from gmindex.plots import change_box_plot, kde_by_region_plot, kde_plot, sigma_plot
@@ -209,13 +210,14 @@ pillar_change.round(3)
 # %%
 pillar_colors = style_pillar_colors(spec)  # the same pillar colours in every figure
 fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (3.6)))
-pillar_change.plot.barh(stacked=True, ax=ax, color=[pillar_colors[p] for p in pillar_change.columns],
-                        width=0.7)
+# Pillar and region names (not ids) from the spec and the registry, as in every figure.
+pillar_change.rename(columns=style_pillar_names(spec), index=region_name).plot.barh(
+    stacked=True, ax=ax, color=[pillar_colors[p] for p in pillar_change.columns], width=0.7)
 ax.axvline(0, color="0.3", lw=0.8)
 ax.invert_yaxis()
-ax.set_xlabel(f"change in mean score {first}-{last}, by pillar contribution")
+ax.set_xlabel(f"Change in mean score {first}–{last}, by pillar contribution")
 ax.set_ylabel("")
-ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left", title="pillar",
+ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left", title="Pillar",
           title_fontsize=8)
 sns.despine(ax=ax)
 fig.tight_layout()

@@ -151,6 +151,11 @@ if not quick:
     written += save_standard_maps(res, figures, lisa=lisa_last_map,
                                   formats=("png", "pdf", "svg"), lang="zh",
                                   weights="Queen 邻接，海南与广东相连", **lisa_method)
+    # Single-column (88 mm) versions, generated and not committed.
+    written += save_standard_maps(res, figures, lisa=lisa_last_map,
+                                  formats=("png", "pdf", "svg"), width="single",
+                                  weights="queen contiguity, Hainan linked to Guangdong",
+                                  **lisa_method)
 maps_png = [p for p in written if p.suffix == ".png"]
 print(f"{len(written)} files written:", ", ".join(p.name for p in maps_png))
 
