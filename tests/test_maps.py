@@ -218,7 +218,13 @@ def test_use_cjk_font_registers_family():
 @pytest.mark.parametrize("size", ["single", "double"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_labels_do_not_overlap(size, lang):
-    ax = maps.choropleth(_cross_section(), "score", labels=True, size=size, lang=lang)
+    data = _cross_section()
+    # The study's legend: natural breaks of pooled years, stated in a three-line title.
+    classes = maps.classify(data["score"], scheme="natural_breaks", basis="2016–2020")
+    ax = maps.choropleth(data, "score", labels=True, size=size, lang=lang, classes=classes)
+    from gmindex.plots import texts_outside_figure
+
+    assert texts_outside_figure(ax.figure) == []
     fig = ax.figure
     assert fig.get_figwidth() == maps.FIGURE_WIDTHS[size]
     fig.canvas.draw()

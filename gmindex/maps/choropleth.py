@@ -120,7 +120,8 @@ def choropleth(
             scalebar=scalebar, title=title, north_arrow=north_arrow)
     if legend:
         _legend(ax, _class_entries(classes, style, fills=fills), style,
-                title=_legend_title(legend_title, column, unit, classes, style.lang))
+                title=_legend_title(legend_title, column, unit, classes, style.lang,
+                                    basis=style.size == "double"))
     return ax
 
 

@@ -69,10 +69,21 @@ def _class_entries(
 
 
 def _legend_title(title: str | None, column: str, unit: str | None,
-                  classes: MapClasses | None = None, lang: str = "en") -> str:
+                  classes: MapClasses | None = None, lang: str = "en", *,
+                  basis: bool = True) -> str:
     """Legend title: the variable (and unit), then the classification method in words."""
     text = title if title is not None else column.replace("_", " ").capitalize()
     text = f"{text} ({unit})" if unit else text
-    return f"{text}\n{classes.describe(lang)}" if classes is not None else text
+    if classes is None:
+        return text
+    # The method and the pooled years on separate lines: a narrow legend
+    # leaves the map (and the province names) alone.
+    # In a single-column map the pooled years go to the caption only.
+    if basis:
+        method = classes.describe(lang).replace(", ", "\n", 1).replace("，", "\n", 1)
+    else:
+        method = type(classes)(classes.edges, classes.colors, classes.labels,
+                               classes.scheme).describe(lang)
+    return f"{text}\n{method}"
 
 
