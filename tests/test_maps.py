@@ -459,3 +459,21 @@ def test_unit_map_draws_any_layer_with_the_map_conventions():
     assert any(p.get_gid() == "north-arrow" for p in ax.patches)
     with pytest.raises(ValueError, match="lacks column"):
         maps.unit_map(units, "nope")
+
+
+@pytest.mark.parametrize("size", ["single", "double"])
+def test_map_figures_keep_all_text_inside(size):
+    from gmindex.plots import texts_outside_figure
+
+    panel = _panel()
+    classes = maps.classify(panel["score"], scheme="natural_breaks", basis="2016–2020")
+    figs = [
+        maps.small_multiples(panel, classes=classes, size=size, ncols=3 if size == "double" else 2),
+        maps.region_map(size=size),
+        maps.change_map(panel, size=size, labels=True).figure,
+        maps.lisa_map(pd.DataFrame({"code": CODES, "cluster": "ns"}), size=size, alpha=0.05,
+                      weights="queen contiguity", permutations=999).figure,
+    ]
+    for fig in figs:
+        assert [t.get_text() for t in texts_outside_figure(fig)] == []
+        assert round(fig.get_figwidth() * 25.4) == {"single": 88, "double": 180}[size]
