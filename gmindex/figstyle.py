@@ -606,6 +606,8 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
     caption : str or mapping {"en": ..., "zh": ...}, optional
         Written beside the figure as ``<stem>.caption.md`` (the caption of
         the paper: data, method, classification); never drawn in the image.
+        Default: the study caption of this stem from :mod:`gmindex.captions`
+        (none for an unknown stem).
     dpi : int
         PNG resolution.
     **savefig_kwargs
@@ -638,6 +640,10 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
     stem = Path(path_stem)
     if lang == "zh" and not stem.name.endswith("_zh"):
         stem = stem.with_name(f"{stem.name}_zh")
+    if caption is None:
+        from gmindex.captions import default_caption
+
+        caption = default_caption(stem.name, lang)
     note = _caption_text(caption, lang)
     with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none"}):
         paths = _write(fig, stem, formats=tuple(formats), dpi=dpi, **savefig_kwargs)
