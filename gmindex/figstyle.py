@@ -57,6 +57,7 @@ __all__ = [
     "save_figure",
     "small_group_note",
     "style_context",
+    "styled",
     "text",
     "use_cjk_font",
 ]
@@ -199,21 +200,23 @@ def use_cjk_font() -> str:
 
 
 def font_family(lang: str = "en") -> list[str]:
-    """Font stack for a language: DejaVu Sans, then the CJK font for ``"zh"``.
+    """Font stack for a language.
 
-    Latin letters and digits in Chinese figures come from the CJK font too,
-    so one figure never mixes two Latin faces.
+    English: DejaVu Sans, with the CJK font as a fallback for any Chinese
+    character in a label (a unit such as 亿元), so nothing renders as an empty
+    box.  Chinese: the CJK font first, so Latin letters and digits in a
+    Chinese figure come from one face.
 
     Examples
     --------
     >>> font_family("en")
-    ['DejaVu Sans']
+    ['DejaVu Sans', 'Noto Sans CJK SC']
     >>> font_family("zh")
     ['Noto Sans CJK SC', 'DejaVu Sans']
     """
     if _check_lang(lang) == "zh":
         return [use_cjk_font(), "DejaVu Sans"]
-    return ["DejaVu Sans"]
+    return ["DejaVu Sans", use_cjk_font()]
 
 
 def rc_params(lang: str = "en", width: str = "double") -> dict[str, Any]:
@@ -274,6 +277,39 @@ def style_context(lang: str = "en", width: str = "double"):
 
     with matplotlib.rc_context(rc_params(lang, width)):
         yield
+
+
+def styled(func: Any) -> Any:
+    """Decorator: run a plotting function inside :func:`style_context`.
+
+    The function's ``lang`` and ``width`` keyword arguments (or their
+    defaults) choose the style, so every artist it creates (ticks, legends,
+    labels) gets the package fonts and sizes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> @styled
+    ... def size(*, lang="en", width="double"):
+    ...     return matplotlib.rcParams["font.size"]
+    >>> size(width="single")
+    6.0
+    """
+    import functools
+    import inspect
+
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind_partial(*args, **kwargs)
+        bound.apply_defaults()
+        lang = bound.arguments.get("lang", "en")
+        width = bound.arguments.get("width", "double")
+        with style_context(lang, width):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def figure_size(width: str = "double", *, aspect: float | None = None,
@@ -570,6 +606,8 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
     caption : str or mapping {"en": ..., "zh": ...}, optional
         Written beside the figure as ``<stem>.caption.md`` (the caption of
         the paper: data, method, classification); never drawn in the image.
+        Default: the study caption of this stem from :mod:`gmindex.captions`
+        (none for an unknown stem).
     dpi : int
         PNG resolution.
     **savefig_kwargs
@@ -602,6 +640,10 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
     stem = Path(path_stem)
     if lang == "zh" and not stem.name.endswith("_zh"):
         stem = stem.with_name(f"{stem.name}_zh")
+    if caption is None:
+        from gmindex.captions import default_caption
+
+        caption = default_caption(stem.name, lang)
     note = _caption_text(caption, lang)
     with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none"}):
         paths = _write(fig, stem, formats=tuple(formats), dpi=dpi, **savefig_kwargs)

@@ -32,20 +32,21 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 import gmindex
 from gmindex.coverage import coverage_table
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
-from gmindex.maps import use_cjk_font
+from gmindex.figstyle import rc_params, save_figure
+from gmindex.io.writers import write_table
+from gmindex.plots import coverage_heatmap
 from gmindex.provinces import default_registry
 
 pd.set_option("display.max_colwidth", 120)
 pd.set_option("display.width", 160)
 # Chinese characters in figure labels (units such as 亿元) need a CJK font.
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
+plt.rcParams.update(rc_params("en", "double"))
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 years = list(years or spec.years)
@@ -97,22 +98,15 @@ cov
 
 # %% [markdown]
 # The same counts for every series of the panel over the index years, as a heat map. The
-# numbers are the provinces with a value; the colour shows how many are missing (white =
-# complete).
+# numbers and the colour both count the provinces without a value (white = complete).
 
 # %%
 cov_all = coverage_table(panel, registry=registry, years=years)
 counts = cov_all.drop(columns="missing_units")
-fig, ax = plt.subplots(figsize=(7.5, 0.22 * len(counts) + 1.2))
-sns.heatmap(len(registry) - counts, annot=counts, fmt="d", cmap="Reds", vmin=0,
-            vmax=len(registry), cbar_kws={"label": "provinces missing"}, ax=ax,
-            annot_kws={"size": 7}, linewidths=0.5, linecolor="0.85")
-ax.set_xlabel("year")
-ax.set_ylabel("")
-ax.set_title(f"Provinces with a value, by series and year (of {len(registry)})")
-ax.tick_params(axis="y", labelsize=7)
-fig.tight_layout()
-save_figure(fig, figures / "fig_coverage_by_series", formats=("png", "pdf"))
+# Colour and number count the same thing: provinces MISSING (white, unnumbered = complete).
+for lang in ("en", "zh"):
+    ax = coverage_heatmap(counts, total=len(registry), lang=lang)
+    save_figure(ax.figure, figures / "fig_coverage_by_series", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -135,16 +129,12 @@ print(f"The spec reads {n_series} series; provinces lacking some in {years[0]}-{
 incomplete
 
 # %%
-fig, ax = plt.subplots(figsize=(5.5, 8))
-sns.heatmap(n_series - by_province, annot=by_province, fmt="d", cmap="Reds", vmin=0,
-            vmax=n_series, cbar_kws={"label": f"series missing (of {n_series})"}, ax=ax,
-            annot_kws={"size": 7}, linewidths=0.5, linecolor="0.85")
-ax.set_xlabel("year")
-ax.set_ylabel("")
-ax.set_title("Series read by the index, present per province")
-ax.tick_params(axis="y", labelsize=7)
-fig.tight_layout()
-save_figure(fig, figures / "fig_coverage_by_province", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = coverage_heatmap(
+        by_province, total=n_series, unit_word="series" if lang == "en" else "序列", lang=lang,
+        labels={f"{c} {registry.label(c)}": f"{c} {registry.label(c, lang)}"
+                for c in registry.codes})
+    save_figure(ax.figure, figures / "fig_coverage_by_province", lang=lang)
 plt.show()
 
 # %% [markdown]

@@ -45,8 +45,10 @@ from scipy.special import xlogy
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
-from gmindex.maps import use_cjk_font
+from gmindex.figstyle import figure_size, pillar_colors, rc_params, save_figure
+from gmindex.figstyle import region_colors as style_region_colors
+from gmindex.io.writers import write_table
+from gmindex.plots import weights_per_year_plot
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, rank_table
 from gmindex.weights import ConstantIndicatorWarning, entropy_weights
@@ -54,7 +56,8 @@ from gmindex.weights import ConstantIndicatorWarning, entropy_weights
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)
 # Chinese characters in figure labels (units such as 亿元) need a CJK font.
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
+plt.rcParams.update(rc_params("en", "double"))
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
@@ -170,8 +173,8 @@ weights = res.weights.copy()
 weights["name"] = weights["indicator"].map({i.id: i.name_en for i in spec.indicators})
 write_table(weights, results / "tab_weights_entropy", formats=("csv", "xlsx"))
 order = weights.sort_values("weight")
-palette = dict(zip(spec.pillar_ids, sns.color_palette("colorblind", len(spec.pillar_ids))))
-fig, ax = plt.subplots(figsize=(9, 0.5 * len(order) + 1.4))
+palette = pillar_colors(spec)  # the same pillar colours in every figure
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.5 * len(order) + 1.4)))
 ax.barh([textwrap.fill(n, 40) for n in order["name"]], order["weight"],
         color=[palette[p] for p in order["pillar"]])
 for y, (w, flagged) in enumerate(zip(order["weight"], order["flagged"])):
@@ -182,7 +185,6 @@ ax.legend(handles, [pillar_names[p] for p in spec.pillar_ids], fontsize=7, loc="
           bbox_to_anchor=(1.0, 1.0), title="pillar", title_fontsize=8, frameon=False)
 ax.set_xlabel("entropy weight (share of the index)")
 ax.set_xlim(0, max(order["weight"].max() * 1.35, spec.flag_weight_share * 1.1))
-ax.set_title("Entropy weights (pooled, all years); dashed: flag share", loc="left")
 ax.tick_params(axis="y", labelsize=8)
 sns.despine(ax=ax)
 fig.tight_layout()
@@ -218,9 +220,8 @@ ranks.round(4)
 first = years[0]
 wide_s = res.scores.pivot(index="code", columns="year", values="score").sort_values(last)
 regions = registry.regions("region4")
-region_colors = dict(zip(registry.region_order("region4"),
-                         sns.color_palette("colorblind", 4)))
-fig, ax = plt.subplots(figsize=(6.5, 0.24 * len(wide_s) + 1.2))
+region_colors = style_region_colors("region4", registry)
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.24 * len(wide_s) + 1.2)))
 ypos = np.arange(len(wide_s))
 ax.hlines(ypos, wide_s[first], wide_s[last], color="0.75", lw=1.5)
 ax.scatter(wide_s[first], ypos, color="white", edgecolor="0.4", s=22, zorder=3, label=str(first))
@@ -233,7 +234,6 @@ handles, labels = ax.get_legend_handles_labels()
 ax.legend(handles[:1] + handles[2:], labels[:1] + labels[2:], fontsize=7, loc="lower right",
           frameon=False)
 ax.set_xlabel("index score (0-1)")
-ax.set_title(f"Green manufacturing index, {first} (open) and {last} (filled)")
 sns.despine(ax=ax)
 fig.tight_layout()
 save_figure(fig, figures / "fig_scores_first_last", formats=("png", "pdf"))
@@ -247,7 +247,7 @@ plt.show()
 contrib = res.pillar_scores[res.pillar_scores["year"] == last].pivot(
     index="code", columns="pillar", values="contribution")
 contrib = contrib.loc[wide_s.index, [p for p in spec.pillar_ids if p in contrib.columns]]
-fig, ax = plt.subplots(figsize=(7, 0.24 * len(contrib) + 1.4))
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.24 * len(contrib) + 1.4)))
 left = np.zeros(len(contrib))
 for pillar in contrib.columns:
     ax.barh(ypos, contrib[pillar], left=left, color=palette[pillar], label=pillar_names[pillar],
@@ -256,7 +256,6 @@ for pillar in contrib.columns:
 ax.set_yticks(ypos, [registry.label(c) for c in contrib.index], fontsize=7)
 ax.legend(fontsize=7, loc="lower right", frameon=False, title="pillar", title_fontsize=8)
 ax.set_xlabel("contribution to the index score")
-ax.set_title(f"Pillar contributions to the score, {last}")
 sns.despine(ax=ax)
 fig.tight_layout()
 save_figure(fig, figures / f"fig_pillar_contributions_{last}", formats=("png", "pdf"))
@@ -293,19 +292,10 @@ write_table(py_weights.reset_index(), results / "tab_weights_per_year", formats=
 py_weights.round(3)
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.8))
-yr = [c for c in py_weights.columns if c != "pooled"]
-for k, (ind, row) in enumerate(py_weights.iterrows()):
-    color = sns.color_palette("tab10", len(py_weights))[k]
-    ax.plot(yr, row[yr], marker="o", ms=4, color=color, label=ind)
-    ax.axhline(row["pooled"], color=color, lw=0.8, ls=":")
-ax.set_xticks(yr)
-ax.set_ylabel("weight")
-ax.set_title("Per-year entropy weights (lines) and pooled weights (dotted)")
-ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_weights_per_year", formats=("png", "pdf"))
+# Each indicator in its pillar's colour (the same in every figure), pooled weight dotted.
+for lang in ("en", "zh"):
+    ax = weights_per_year_plot(py_weights, spec, lang=lang)
+    save_figure(ax.figure, figures / "fig_weights_per_year", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -371,7 +361,7 @@ last_scores = add_region(scores_all[scores_all["year"] == last], scheme="region4
                          registry=registry)
 rank_sum = last_scores["default"].rank(ascending=False, method="first")
 rank_topsis = last_scores["topsis"].rank(ascending=False, method="first")
-fig, ax = plt.subplots(figsize=(5, 0.22 * len(last_scores) + 1.4))
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.22 * len(last_scores) + 1.4)))
 for code, region, r0, r1 in zip(last_scores["code"], last_scores["region"], rank_sum,
                                 rank_topsis):
     ax.plot([0, 1], [r0, r1], color=region_colors[region], lw=1.6 if abs(r0 - r1) >= 5 else 0.9,
@@ -387,8 +377,6 @@ for side in ("left", "right", "top"):
 handles = [plt.Line2D([], [], color=c, lw=2) for c in region_colors.values()]
 ax.legend(handles, list(region_colors), fontsize=7, frameon=False, loc="upper center",
           bbox_to_anchor=(0.5, -0.04), ncol=4)
-ax.set_title(f"Ranks under two aggregations, {last}\n(Spearman {topsis_corr.loc[last]:.2f})",
-             fontsize=10)
 fig.tight_layout()
 save_figure(fig, figures / f"fig_rank_sum_vs_topsis_{last}", formats=("png", "pdf"))
 plt.show()
@@ -422,12 +410,11 @@ for name, r in remedies.items():
 weight_cmp.round(3)
 
 # %%
-fig, ax = plt.subplots(figsize=(7.5, 4.2))
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (4.2)))
 weight_cmp.plot.bar(ax=ax, width=0.8, color=sns.color_palette("colorblind", len(remedies)))
 ax.axhline(cap, color="0.3", ls="--", lw=0.8)
 ax.set_ylabel("weight")
 ax.set_xlabel("")
-ax.set_title("Indicator weights under the default and the remedies")
 ax.tick_params(axis="x", labelsize=7, rotation=30)
 plt.setp(ax.get_xticklabels(), ha="right")
 ax.legend(fontsize=7, frameon=False)

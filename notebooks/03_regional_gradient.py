@@ -55,13 +55,18 @@ from gmindex.datasets import load_inputs
 from gmindex.density import kde_by_group
 from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
-from gmindex.maps import use_cjk_font
+from gmindex.figstyle import figure_size, rc_params, region_name, save_figure
+from gmindex.figstyle import pillar_colors as style_pillar_colors
+from gmindex.figstyle import pillar_names as style_pillar_names
+from gmindex.figstyle import region_colors as style_region_colors
+from gmindex.io.writers import write_table
+from gmindex.plots import change_box_plot, kde_by_region_plot, kde_plot, sigma_plot
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, gradient_check, growth, regional_means
 
 pd.set_option("display.width", 160)
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
+plt.rcParams.update(rc_params("en", "double"))
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
@@ -93,15 +98,15 @@ means_both.pivot(index=["scheme", "region"], columns="year", values="mean").rein
     [(s, r) for s in schemes for r in [*registry.region_order(s), "national"]]).round(3)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
-region_colors = dict(zip(registry.region_order("region4"), sns.color_palette("colorblind", 4)))
-region_colors["national"] = "0.4"
+fig, axes = plt.subplots(1, 2, figsize=figure_size("double", height_mm=25.4 * (3.6)), sharey=True)
+# One colour per region in every figure and map (gmindex.figstyle).
+region_colors = style_region_colors(regions=[*registry.region_order("region4"), "national"])
 for ax, s in zip(axes, schemes):
     table = means[s]
     for region, block in table.groupby("region", sort=False):
         ax.plot(block["year"], block["mean"], marker="o", ms=4, color=region_colors[region],
                 ls="--" if region == "national" else "-", label=region)
-    ax.set_title(f"{s}: simple mean by region")
+    ax.text(0.01, 0.99, region_name(s), transform=ax.transAxes, ha="left", va="top")
     ax.set_xticks(years)
     ax.set_xlabel("")
     sns.despine(ax=ax)
@@ -203,16 +208,16 @@ print(f"National mean score change {first}-{last}: {national_change.sum():.3f}; 
 pillar_change.round(3)
 
 # %%
-pillar_colors = dict(zip(spec.pillar_ids, sns.color_palette("colorblind", len(spec.pillar_ids))))
-fig, ax = plt.subplots(figsize=(7, 3.6))
-pillar_change.plot.barh(stacked=True, ax=ax, color=[pillar_colors[p] for p in pillar_change.columns],
-                        width=0.7)
+pillar_colors = style_pillar_colors(spec)  # the same pillar colours in every figure
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (3.6)))
+# Pillar and region names (not ids) from the spec and the registry, as in every figure.
+pillar_change.rename(columns=style_pillar_names(spec), index=region_name).plot.barh(
+    stacked=True, ax=ax, color=[pillar_colors[p] for p in pillar_change.columns], width=0.7)
 ax.axvline(0, color="0.3", lw=0.8)
 ax.invert_yaxis()
-ax.set_xlabel(f"change in mean score {first}-{last}, by pillar contribution")
+ax.set_xlabel(f"Change in mean score {first}–{last}, by pillar contribution")
 ax.set_ylabel("")
-ax.set_title("What drives the change in the index (region4)")
-ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left", title="pillar",
+ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left", title="Pillar",
           title_fontsize=8)
 sns.despine(ax=ax)
 fig.tight_layout()
@@ -227,19 +232,9 @@ plt.show()
 prov_growth = add_region(growth(scores, start=first, end=last), scheme=scheme, registry=registry)
 prov_growth.insert(1, "name", prov_growth["code"].map(registry.labels("en")))
 write_table(prov_growth, results / f"tab_province_growth_{scheme}", formats=("csv", "xlsx"))
-fig, ax = plt.subplots(figsize=(6, 3.6))
-order = list(registry.region_order(scheme))
-sns.boxplot(data=prov_growth, x="region", y="change", order=order, color="0.9", ax=ax,
-            showfliers=False, width=0.5)
-# swarmplot places the dots deterministically (stripplot's jitter is random).
-sns.swarmplot(data=prov_growth, x="region", y="change", order=order, hue="region",
-              palette=region_colors, ax=ax, size=5, legend=False)
-ax.set_xlabel("")
-ax.set_ylabel(f"score change {first}-{last}")
-ax.set_title(f"Change in index score by province ({scheme})")
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / f"fig_province_change_{scheme}", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = change_box_plot(prov_growth, scheme=scheme, registry=registry, lang=lang)
+    save_figure(ax.figure, figures / f"fig_province_change_{scheme}", lang=lang)
 plt.show()
 prov_growth.sort_values("change").groupby("region", sort=False).head(2)[
     ["code", "name", "region", "value_start", "value_end", "change"]].round(3)
@@ -252,33 +247,25 @@ prov_growth.sort_values("change").groupby("region", sort=False).head(2)[
 # Northeast has only 3 provinces, too few for a meaningful density on its own.
 
 # %%
-kde_years = kde_by_group(scores, by=("year",), grid=200, clip=(0, 1))
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
-sns.lineplot(data=kde_years, x="x", y="density", hue="year", palette="viridis", ax=ax)
-ax.set_xlabel("index score")
-ax.set_title("Kernel density of provincial scores by year")
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_kde_by_year", formats=("png", "pdf"))
+# No clip: the grid runs 3 bandwidths past the data, so every curve is seen falling to zero.
+kde_years = kde_by_group(scores, by=("year",), grid=200)
+for lang in ("en", "zh"):
+    ax = kde_plot(kde_years, hue="year", lang=lang)
+    save_figure(ax.figure, figures / "fig_kde_by_year", lang=lang)
 plt.show()
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    kde_regions = kde_by_group(scores, by=("region", "year"), grid=200, clip=(0, 1),
+    kde_regions = kde_by_group(scores, by=("region", "year"), grid=200,
                                scheme=scheme, registry=registry)
 for w in caught:
     print("note:", w.message)
-grid = sns.relplot(data=kde_regions.dropna(subset=["density"]), x="x", y="density", hue="year",
-                   col="region", col_order=[r for r in registry.region_order(scheme)
-                                             if r in set(kde_regions["region"])],
-                   kind="line", palette="viridis", height=2.4, aspect=1.5, col_wrap=2,
-                   facet_kws={"sharey": False})
-grid.set_axis_labels("index score", "density")
-grid.set_titles("{col_name}")
-grid.figure.suptitle(f"Kernel density of scores by region and year ({scheme})")
-grid.figure.subplots_adjust(top=0.9)
-save_figure(grid.figure, figures / f"fig_kde_by_region_{scheme}", formats=("png", "pdf"))
+# Regions with fewer than 5 provinces (the Northeast has 3) carry a warning on their panel.
+for lang in ("en", "zh"):
+    fig = kde_by_region_plot(kde_regions.dropna(subset=["density"]), scheme=scheme,
+                             registry=registry, lang=lang)
+    save_figure(fig, figures / f"fig_kde_by_region_{scheme}", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -380,17 +367,9 @@ for row in trend.itertuples():
           f"{'converging' if row.converging else 'no significant decline'}")
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
-for region, block in sigma.by_year.groupby("region", sort=False):
-    ax.plot(block["year"], block["cv"], marker="o", ms=4, color=region_colors.get(region, "0.4"),
-            ls="--" if region == "national" else "-", label=region)
-ax.set_xticks(years)
-ax.set_ylabel("coefficient of variation")
-ax.set_title(f"Sigma convergence: dispersion of scores ({scheme})")
-ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / f"fig_sigma_convergence_{scheme}", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = sigma_plot(sigma.by_year, measure="cv", lang=lang)
+    save_figure(ax.figure, figures / f"fig_sigma_convergence_{scheme}", lang=lang)
 plt.show()
 
 # %% [markdown]

@@ -38,21 +38,23 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 from IPython.display import Image, display
 
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
-from gmindex.maps import save_standard_maps, use_cjk_font
+from gmindex.figstyle import rc_params, save_figure
+from gmindex.io.writers import write_table
+from gmindex.maps import save_standard_maps
+from gmindex.plots import moran_scatter
 from gmindex.provinces import default_registry
 from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
 
 pd.set_option("display.width", 160)
 # tqdm (pulled in by the spatial stack) warns about missing Jupyter widgets; nothing uses them.
 warnings.filterwarnings("ignore", message="IProgress not found")
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
+plt.rcParams.update(rc_params("en", "double"))
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
@@ -122,25 +124,13 @@ lisa[lisa["cluster"] != "ns"][["year", "code", "name", "value", "lag", "p_sim", 
 
 # %%
 last_lisa = lisa[lisa["year"] == last]
-fig, ax = plt.subplots(figsize=(5.2, 4.6))
-sns.regplot(data=last_lisa, x="z", y="lag", ci=None, scatter=False, ax=ax,
-            line_kws={"color": "0.4", "lw": 1})
-sns.scatterplot(data=last_lisa, x="z", y="lag", hue="cluster", ax=ax, s=30,
-                hue_order=["HH", "LL", "HL", "LH", "ns"],
-                palette={"HH": "#ca0020", "LL": "#0571b0", "HL": "#f4a582", "LH": "#92c5de",
-                         "ns": "0.7"})
-for row in last_lisa[(last_lisa["cluster"] != "ns") | (last_lisa["z"].abs() > 2)].itertuples():
-    ax.annotate(row.name, (row.z, row.lag), fontsize=7, xytext=(4, 2), textcoords="offset points")
-ax.axhline(0, color="0.8", lw=0.8)
-ax.axvline(0, color="0.8", lw=0.8)
-ax.set_xlabel("standardised score")
-ax.set_ylabel("spatial lag (neighbours' mean)")
-moran_last = moran.set_index("year").loc[last, "I"]
-ax.set_title(f"Moran scatterplot, {last} (I = {moran_last:.3f})")
-ax.legend(title="LISA cluster", fontsize=7, title_fontsize=8, frameon=False)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / f"fig_moran_scatter_{last}", formats=("png", "pdf"))
+moran_last = moran.set_index("year").loc[last]
+# Moran's I and its permutation p-value in the legend; names placed so none overlaps.
+for lang in ("en", "zh"):
+    ax = moran_scatter(last_lisa, moran_i=moran_last["I"], p_value=moran_last["p_sim"],
+                       permutations=permutations, lang=lang,
+                       names=registry.labels(lang).to_dict())
+    save_figure(ax.figure, figures / f"fig_moran_scatter_{last}", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -152,10 +142,20 @@ plt.show()
 
 # %%
 lisa_last_map = last_lisa[["code", "year", "cluster"]]
-written = save_standard_maps(res, figures, lisa=lisa_last_map, formats=("png", "pdf"))
+# The LISA map states its significance level, permutations and weights in the legend.
+lisa_method = {"alpha": 0.05, "permutations": permutations}
+written = save_standard_maps(res, figures, lisa=lisa_last_map, formats=("png", "pdf", "svg"),
+                             weights="queen contiguity, Hainan linked to Guangdong",
+                             **lisa_method)
 if not quick:
-    written += save_standard_maps(res, figures, lisa=lisa_last_map, formats=("png", "pdf"),
-                                  lang="zh")
+    written += save_standard_maps(res, figures, lisa=lisa_last_map,
+                                  formats=("png", "pdf", "svg"), lang="zh",
+                                  weights="Queen 邻接，海南与广东相连", **lisa_method)
+    # Single-column (88 mm) versions, generated and not committed.
+    written += save_standard_maps(res, figures, lisa=lisa_last_map,
+                                  formats=("png", "pdf", "svg"), width="single",
+                                  weights="queen contiguity, Hainan linked to Guangdong",
+                                  **lisa_method)
 maps_png = [p for p in written if p.suffix == ".png"]
 print(f"{len(written)} files written:", ", ".join(p.name for p in maps_png))
 

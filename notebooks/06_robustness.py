@@ -45,8 +45,9 @@ import seaborn as sns
 import gmindex
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
-from gmindex.maps import use_cjk_font
+from gmindex.figstyle import figure_size, new_figure, rc_params, save_figure
+from gmindex.io.writers import write_table
+from gmindex.plots import orderings_plot
 from gmindex.provinces import default_registry
 from gmindex.regional import gradient_check, regional_means
 from gmindex.robustness import monte_carlo, plot_rank_uncertainty, plot_sensitivity
@@ -54,7 +55,8 @@ from gmindex.sensitivity import sobol_indices
 from gmindex.spec import read_spec
 
 pd.set_option("display.width", 160)
-plt.rcParams["font.family"] = ["DejaVu Sans", use_cjk_font()]
+# The package figure style (Type 42 fonts, journal sizes, a CJK fallback font).
+plt.rcParams.update(rc_params("en", "double"))
 registry = default_registry()
 panel, spec = load_inputs(data_path, spec_path)
 results = Path(results_dir)
@@ -103,20 +105,16 @@ weakest = weakest.pivot(index=["scheme", "ordering"], columns="year", values="sh
 weakest.round(3)
 
 # %%
-# The chain is drawn thick: where east > central always holds it coincides with central > west.
+# Coinciding lines (east > central > west and central > west where east > central always
+# holds) get their own marker, dash and a small sideways offset, so none hides another.
 shown_orderings = ["east > central > west", "east > central", "central > west",
                    "central > northeast", "west > northeast"]
-shown = orderings[orderings["ordering"].isin(shown_orderings)]
-grid = sns.relplot(data=shown, x="year", y="share", hue="ordering", style="ordering",
-                   size="ordering", col="scheme", kind="line", markers=True, height=3.2,
-                   aspect=1.2, palette="colorblind", hue_order=shown_orderings,
-                   sizes={o: 4.0 if o.count(">") == 2 else 1.5 for o in shown_orderings})
-grid.set(ylim=(-0.02, 1.02), xticks=years)
-grid.set_axis_labels("", "share of draws in which it holds")
-grid.set_titles("{col_name}")
-grid.figure.suptitle(f"How often regional orderings hold across {len(mc.draws):,} method draws")
-grid.figure.subplots_adjust(top=0.8)
-save_figure(grid.figure, figures / "fig_robustness_orderings", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    fig, axes = new_figure("double", lang=lang, ncols=2, aspect=0.42, sharey=True)
+    for ax, scheme_shown in zip(axes, orderings["scheme"].unique()):
+        orderings_plot(orderings, scheme=scheme_shown, shown=shown_orderings, ax=ax, lang=lang,
+                       width="double")
+    save_figure(fig, figures / "fig_robustness_orderings", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -151,10 +149,9 @@ gaps[gaps["scheme"] == scheme].round(3)
 intervals = mc.rank_intervals.copy()
 write_table(intervals, results / "tab_rank_intervals", formats=("csv", "xlsx"))
 last = years[-1]
-fig, ax = plt.subplots(figsize=(6, 0.22 * intervals["code"].nunique() + 1.4))
+fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.22 * intervals["code"].nunique() + 1.4)))
 plot_rank_uncertainty(mc, ax=ax, year=last)
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
-ax.set_title(f"Rank intervals over {len(mc.draws):,} method draws, {last}")
 sns.despine(ax=ax)
 fig.tight_layout()
 save_figure(fig, figures / f"fig_rank_intervals_{last}", formats=("png", "pdf"))
@@ -178,14 +175,15 @@ last_int.sort_values("width", ascending=False).head(8)[
 # %%
 sens = mc.sensitivity_frame()
 write_table(sens, results / "tab_sensitivity_first_order", formats=("csv", "xlsx"))
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-for ax, output, title in zip(axes, ["rank", "gap east - west"],
-                              ["provinces' ranks", "east - west gap of mean scores"]):
+# Panels are named by a short label in the plot area (no titles; constrained layout keeps
+# every text inside the figure).
+fig, axes = new_figure("double", ncols=2, aspect=0.4)
+for ax, output, label in zip(axes, ["rank", "gap east - west"],
+                              ["(a) provinces' ranks", "(b) east − west gap"]):
     plot_sensitivity(mc, ax=ax, output=output)
-    ax.set_title(f"What moves the {title}", fontsize=10)
-    sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_sensitivity_first_order", formats=("png", "pdf"))
+    ax.set_title("")
+    ax.text(0.99, 0.02, label, transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+save_figure(fig, figures / "fig_sensitivity_first_order")
 plt.show()
 for output in ("rank", "gap east - west"):
     part = sens[(sens["output"] == output) & (sens["factor"] != "not explained by one factor")]

@@ -102,3 +102,20 @@ def test_small_group_note_only_for_small_groups():
     assert figstyle.small_group_note(ax, {"east": 10, "west": 12}) is None
     note = figstyle.small_group_note(ax, {"east": 10, "northeast": 3}, "zh")
     assert "东北" in note.get_text()
+
+
+def test_study_figures_have_captions_in_both_languages(tmp_path):
+    from pathlib import Path
+
+    from gmindex.captions import default_caption
+
+    figures = Path(__file__).resolve().parents[1] / "figures"
+    stems = sorted({p.stem for p in figures.glob("fig_*.png")} - {"fig_dagum_decomposition"})
+    assert stems
+    for stem in stems:
+        for lang in ("en", "zh"):
+            assert default_caption(stem, lang), (stem, lang)
+    paths = figstyle.save_figure(_demo("zh"), tmp_path / "fig_kde_by_year", formats=("png",),
+                                 lang="zh")
+    assert paths[-1].name == "fig_kde_by_year_zh.caption.md"
+    assert "核密度" in paths[-1].read_text(encoding="utf-8")

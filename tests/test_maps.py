@@ -115,23 +115,33 @@ def test_classify_errors():
 # ---------------------------------------------------------------- choropleth
 
 
-def test_no_data_style_on_non_mainland_and_missing_provinces():
+def test_no_data_separate_from_not_in_sample():
     data = _cross_section()
     data.loc[data["code"] == "44", "score"] = np.nan  # a missing value
     ax = maps.choropleth(data, "score")
-    nodata = _unit(ax, "71")
-    for code in ("71", "81", "82", "54", "44"):
+    nodata = _unit(ax, "54")  # Tibet: in the sample, dropped for missing data
+    outside = _unit(ax, "71")  # Taiwan: outside the sample
+    for code in ("54", "44"):
         patch = _unit(ax, code)
         assert patch.get_hatch() == "////", code
         assert _face(patch) == _face(nodata)
-    assert _unit(_inset(ax), "71", inset=True).get_hatch() == "////"
+    for code in ("71", "81", "82"):
+        patch = _unit(ax, code)
+        assert not patch.get_hatch(), code
+        assert _face(patch) == _face(outside)
+    assert _face(outside) != _face(nodata)
+    assert not _unit(_inset(ax), "71", inset=True).get_hatch()
     for code in ("11", "65", "46"):
         patch = _unit(ax, code)
         assert not patch.get_hatch()
-        assert _face(patch) != _face(nodata)
+        assert _face(patch) not in (_face(nodata), _face(outside))
     texts = _legend_texts(ax.get_legend())
-    assert texts[-1] == "No data"
-    assert len(texts) == 6  # five classes + no data
+    assert texts[-2:] == ["No data", "Not in sample"]
+    assert len(texts) == 7  # five classes + no data + not in sample
+    # Without a missing province the legend has no "No data" entry.
+    full = pd.DataFrame({"code": CODES, "score": np.linspace(0.1, 0.9, len(CODES))})
+    texts = _legend_texts(maps.choropleth(full, "score").get_legend())
+    assert "No data" not in texts and texts[-1] == "Not in sample"
 
 
 def test_all_34_units_drawn_once():
@@ -208,7 +218,13 @@ def test_use_cjk_font_registers_family():
 @pytest.mark.parametrize("size", ["single", "double"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_labels_do_not_overlap(size, lang):
-    ax = maps.choropleth(_cross_section(), "score", labels=True, size=size, lang=lang)
+    data = _cross_section()
+    # The study's legend: natural breaks of pooled years, stated in a three-line title.
+    classes = maps.classify(data["score"], scheme="natural_breaks", basis="2016–2020")
+    ax = maps.choropleth(data, "score", labels=True, size=size, lang=lang, classes=classes)
+    from gmindex.plots import texts_outside_figure
+
+    assert texts_outside_figure(ax.figure) == []
     fig = ax.figure
     assert fig.get_figwidth() == maps.FIGURE_WIDTHS[size]
     fig.canvas.draw()
@@ -303,7 +319,9 @@ def test_small_multiples_share_one_scale():
     assert classes.edges[-1] == pytest.approx(panel["score"].max())
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     assert len(legends) == 1
-    assert _legend_texts(legends[0])[:-1] == list(classes.labels)
+    assert _legend_texts(legends[0])[:-2] == list(classes.labels)
+    assert _legend_texts(legends[0])[-2:] == ["No data", "Not in sample"]
+    assert "2016–2020" in legends[0].get_title().get_text()
     # The lowest 2016 province is in the lowest class, the highest 2020 one in the top class.
     low, high = a.idxmin(), b.idxmax()
     assert _face(_unit(axes["year-2016"], low)) == classes.colors[0]
@@ -328,28 +346,36 @@ def _numbers(label):
     return [float(x.replace("\u2212", "-")) for x in re.findall(r"\u2212?\d+\.\d+", label)]
 
 
-def test_change_map_bins_symmetric_around_zero():
+def test_change_map_zero_is_an_edge_and_no_class_is_empty():
     panel = _panel()
     # Make two provinces fall so both signs appear.
     panel.loc[(panel["code"] == "11") & (panel["year"] == 2020), "score"] = 0.0
     panel.loc[(panel["code"] == "12") & (panel["year"] == 2020), "score"] = 0.05
     ax = maps.change_map(panel, k=6)
     texts = _legend_texts(ax.get_legend())
-    assert texts[-1] == "No data"
-    edges = [_numbers(t) for t in texts[:-1]]
-    lows, highs = [e[0] for e in edges], [e[1] for e in edges]
-    bounds = lows + [highs[-1]]
-    assert bounds == pytest.approx([-b for b in reversed(bounds)])
+    assert texts[-2:] == ["No data", "Not in sample"]
+    edges = [_numbers(t) for t in texts[:-2]]
+    bounds = [e[0] for e in edges] + [edges[-1][1]]
     assert 0.0 in bounds
     fall, rise = _face(_unit(ax, "11")), _face(_unit(ax, "13"))
     assert fall != rise
     assert _unit(ax, "54").get_hatch() == "////"
     assert "2016–2020" in ax.get_legend().get_title().get_text()
+    # Every legend class colours at least one province.
+    faces = {_face(_unit(ax, c)) for c in WITHOUT_TIBET}
+    for handle in ax.get_legend().legend_handles[:-2]:
+        assert to_hex(handle.get_facecolor()) in faces
 
 
-def test_change_map_needs_even_k():
-    with pytest.raises(ValueError, match="even"):
-        maps.change_map(_panel(), k=5)
+def test_change_map_all_rises_has_no_empty_fall_classes():
+    change = pd.DataFrame({"code": WITHOUT_TIBET,
+                           "change": np.linspace(0.023, 0.247, len(WITHOUT_TIBET))})
+    classes = maps.change_classes(change["change"], k=6)
+    assert classes.edges[0] == 0.0
+    assert min(classes.counts(change["change"])) > 0
+    # Old symmetric classes would have left three of six classes empty.
+    with_gap = np.r_[0.01, 0.02, 0.24]
+    assert min(maps.change_classes(with_gap, k=6).counts(with_gap)) > 0
 
 
 # ---------------------------------------------------------------- LISA and regions
@@ -363,10 +389,10 @@ def test_lisa_map_categorical_colours():
     ax = maps.lisa_map(frame)
     assert _face(_unit(ax, "31")) == _face(_unit(ax, "32")) != _face(_unit(ax, "62"))
     assert len({_face(_unit(ax, c)) for c in ("31", "62", "51", "11")}) == 4
-    assert _unit(ax, "71").get_hatch() == "////"
+    assert not _unit(ax, "71").get_hatch()  # not in sample, not "no data"
     texts = _legend_texts(ax.get_legend())
     assert texts == ["High–high (3)", "Low–low (2)", "High–low (1)", "Low–high (0)",
-                     "Not significant (25)", "No data"]
+                     "Not significant (25)", "Not in sample"]
     with pytest.raises(ValueError, match="unknown cluster labels"):
         maps.lisa_map(frame.assign(cluster="hot"))
 
@@ -380,9 +406,11 @@ def test_region_map_two_schemes():
     assert _face(_unit(r3, "21")) == _face(_unit(r3, "11"))
     # Jilin: northeast vs central.
     assert _face(_unit(r3, "22")) == _face(_unit(r3, "42"))
-    assert _legend_texts(r4.get_legend()) == ["East", "Central", "West", "Northeast", "No data"]
-    assert _legend_texts(r3.get_legend()) == ["East", "Central", "West", "No data"]
-    assert _unit(r4, "81").get_hatch() == "////"
+    assert _legend_texts(r4.get_legend()) == [
+        "East", "Central", "West", "Northeast", "Not in sample"]
+    assert r4.get_legend().get_title().get_text() == "NBS four regions"
+    assert _legend_texts(r3.get_legend()) == ["East", "Central", "West", "Not in sample"]
+    assert not _unit(r4, "81").get_hatch()
     (credit,) = [t for t in fig.texts if t.get_gid() == "credit"]
     assert MAP_REVIEW_NUMBER in credit.get_text()
 
@@ -394,11 +422,58 @@ def test_save_standard_maps(tmp_path):
     frame = pd.DataFrame({"code": CODES, "cluster": "ns"})
     paths = maps.save_standard_maps(_panel(), tmp_path, lisa=frame, formats=("svg",), dpi=72)
     names = sorted(p.name for p in paths)
-    assert names == sorted([
-        "map_score_2020.svg", "map_score_years.svg", "map_score_change_2016_2020.svg",
-        "map_regions.svg", "map_lisa.svg",
-    ])
+    stems = ["map_score_2020", "map_score_years", "map_score_change_2016_2020",
+             "map_regions", "map_lisa"]
+    assert names == sorted([f"{s}.svg" for s in stems] + [f"{s}.caption.md" for s in stems])
     assert all(p.parent == tmp_path for p in paths)
+    svgs = [p for p in paths if p.suffix == ".svg"]
     # Province ids survive into the SVG (users restyle them), and figures are closed.
-    assert all(b'id="unit-71"' in p.read_bytes() for p in paths)
+    assert all(b'id="unit-71"' in p.read_bytes() for p in svgs)
+    # Province names stay editable text (no halo path effect on the name itself).
+    body = (tmp_path / "map_score_2020.svg").read_text(encoding="utf-8")
+    assert re.search(r"<text[^>]*>Guangdong</text>", body)
+    caption = (tmp_path / "map_score_2020.caption.md").read_text(encoding="utf-8")
+    assert "Natural breaks" in caption and MAP_REVIEW_NUMBER in caption
     assert plt.get_fignums() == []
+
+
+# ---------------------------------------------------------------- generic unit layer
+
+
+def test_unit_map_draws_any_layer_with_the_map_conventions():
+    from gmindex.boundaries import province_boundaries
+
+    units = province_boundaries(crs=None)
+    units = units[units["code"].isin(CODES)].copy()  # a "layer" of 31 units
+    units["x"] = np.linspace(0.0, 1.0, len(units))
+    units.loc[units["code"] == "54", "x"] = np.nan
+    ax = maps.unit_map(units, "x", k=4)
+    layer = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("layer-")}
+    assert len(layer) == 31
+    assert layer["layer-54"].get_hatch() == "////"
+    assert not layer["layer-11"].get_hatch()
+    texts = _legend_texts(ax.get_legend())
+    assert texts[-2:] == ["No data", "Not in sample"]
+    assert "Quantiles" in ax.get_legend().get_title().get_text()
+    assert any(t.get_gid() == "credit" for t in ax.texts)
+    assert any(p.get_gid() == "north-arrow" for p in ax.patches)
+    with pytest.raises(ValueError, match="lacks column"):
+        maps.unit_map(units, "nope")
+
+
+@pytest.mark.parametrize("size", ["single", "double"])
+def test_map_figures_keep_all_text_inside(size):
+    from gmindex.plots import texts_outside_figure
+
+    panel = _panel()
+    classes = maps.classify(panel["score"], scheme="natural_breaks", basis="2016–2020")
+    figs = [
+        maps.small_multiples(panel, classes=classes, size=size, ncols=3 if size == "double" else 2),
+        maps.region_map(size=size),
+        maps.change_map(panel, size=size, labels=True).figure,
+        maps.lisa_map(pd.DataFrame({"code": CODES, "cluster": "ns"}), size=size, alpha=0.05,
+                      weights="queen contiguity", permutations=999).figure,
+    ]
+    for fig in figs:
+        assert [t.get_text() for t in texts_outside_figure(fig)] == []
+        assert round(fig.get_figwidth() * 25.4) == {"single": 88, "double": 180}[size]

@@ -29,6 +29,8 @@ _REGION_GREYS = {"east": "#252525", "central": "#969696", "west": "#d9d9d9", "no
 _TEXT = {
     "en": {
         "no_data": "No data",
+        "not_in_sample": "Not in sample",
+        "north": "N",
         "inset": "South China Sea Islands",
         "km": "km",
         "HH": "High–high",
@@ -48,6 +50,8 @@ _TEXT = {
     },
     "zh": {
         "no_data": "无数据",
+        "not_in_sample": "不在样本内",
+        "north": "北",
         "inset": "南海诸岛",
         "km": "千米",
         "HH": "高–高",
@@ -79,7 +83,7 @@ _LABEL_AT: dict[str, tuple[float, float]] = {
     "41": (113.6, 33.8), "42": (112.4, 30.9), "43": (111.6, 27.4),
     "44": (114.3, 23.6), "45": (107.9, 23.3), "46": (109.75, 19.2),
     "50": (107.9, 29.8), "51": (101.6, 30.9), "52": (106.7, 26.7),
-    "53": (101.6, 24.6), "54": (88.5, 31.6), "61": (109.1, 34.4),
+    "53": (101.6, 24.6), "54": (85.8, 33.5), "61": (109.1, 34.4),
     "62": (104.3, 35.4), "63": (96.2, 35.6), "64": (106.0, 37.4),
     "65": (85.5, 41.6), "71": (121.0, 23.7), "81": (114.15, 22.38),
     "82": (113.55, 22.16),
@@ -99,6 +103,7 @@ _FONT_SIZES = {  # points; legible after scaling to the printed column width
 _EDGE = "#7a7a7a"  # mid grey: visible on the palest and the darkest classes
 _NODATA_FACE = "#dddddd"
 _NODATA_HATCH = "////"
+_OUTSIDE_FACE = "#f2f2f2"
 _MAIN_MIN_LAT = 17.5  # south of Hainan Island: the rest of the sea goes in the inset
 _INSET_HEIGHT = 0.33  # inset box height as a share of the main map height
 # Simplification tolerances (metres) to pick from: about half a pixel at 300 dpi
@@ -128,6 +133,11 @@ class _Style:
         if self.greyscale:
             return {"facecolor": "#ffffff", "hatch": _NODATA_HATCH, "hatchcolor": "#737373"}
         return {"facecolor": _NODATA_FACE, "hatch": _NODATA_HATCH, "hatchcolor": "#a3a3a3"}
+
+    def not_in_sample(self) -> dict[str, Any]:
+        # Plain pale fill: units outside the study (Taiwan, Hong Kong, Macau
+        # for provinces) are drawn, but unlike "no data" they were never asked for.
+        return {"facecolor": "#ffffff" if self.greyscale else _OUTSIDE_FACE}
 
 
 def _style(size: str | None, lang: str, greyscale: bool, ax: Any = None) -> _Style:

@@ -227,7 +227,7 @@ def _draw_units(
             path, edgecolor="white", linewidth=2.6 * style.edge_lw, joinstyle="round",
             gid=f"{'inset-' if inset else ''}unit-{code}", zorder=1,
         )
-        _apply_fill(patch, fills.get(code) or style.nodata())
+        _apply_fill(patch, fills.get(code) or _missing_fill(code, style))
         # add_artist, not add_patch: the limits are set explicitly, and
         # add_patch would walk every vertex to update the data limits.
         ax.add_artist(patch)
@@ -238,6 +238,30 @@ def _draw_units(
     borders.set_joinstyle("round")
     borders.set_gid("borders")
     ax.add_collection(borders, autolim=False)
+
+
+@lru_cache(maxsize=1)
+def _sample_codes() -> frozenset[str]:
+    """Codes of the study's units (the registry); other drawn units are outside it."""
+    from gmindex.provinces import default_registry
+
+    return frozenset(default_registry().codes)
+
+
+def _missing_fill(code: str, style: _Style) -> dict[str, Any]:
+    """Fill of a unit without a value: "no data" in the sample, else "not in sample"."""
+    return style.nodata() if code in _sample_codes() else style.not_in_sample()
+
+
+def _missing_entries(fills: Mapping[str, Any], style: _Style) -> list[tuple[str, Any]]:
+    """Legend entries for the unit states without a value that the map shows."""
+    drawn = set(_layout().main)
+    entries = []
+    if any(c not in fills for c in drawn & _sample_codes()):
+        entries.append((style.t("no_data"), style.nodata()))
+    if any(c not in fills for c in drawn - _sample_codes()):
+        entries.append((style.t("not_in_sample"), style.not_in_sample()))
+    return entries
 
 
 def _apply_fill(patch: Any, fill: Mapping[str, Any]) -> None:
@@ -347,21 +371,25 @@ def _draw_labels(ax: Axes, style: _Style, fills: Mapping[str, Mapping[str, Any]]
         # Names inside dark units are white; elsewhere dark with a white halo.
         face = (fills.get(code) or {}).get("facecolor", "white")
         dark = to is None and _is_dark(face)
-        halo = [patheffects.withStroke(linewidth=width * (0.6 if dark else 1.0),
-                                       foreground="#1a1a1a" if dark else "white")]
         kw = style.text("label", ha="center", va="center", gid=f"label-{code}",
                         color="white" if dark else "#1a1a1a", zorder=5)
         text = _label_text(code, style.lang)
         if to is None:
-            t = ax.text(*at, text, **kw)
+            ax.text(*at, text, **kw)
         else:
-            t = ax.annotate(
+            ax.annotate(
                 text, xy=at, xytext=to,
                 arrowprops={"arrowstyle": "-", "lw": 0.35, "color": "#1a1a1a",
                             "shrinkA": 1.5, "shrinkB": 0},
                 **kw,
             )
-        t.set_path_effects(halo)
+        # The halo is a separate stroke-only copy underneath: a text with a
+        # path effect is written to SVG as outlines, and the name must stay
+        # editable <text>.
+        halo = ax.text(*(to if to is not None else at), text,
+                       **{**kw, "gid": f"halo-{code}", "zorder": 4.9})
+        halo.set_path_effects([patheffects.Stroke(
+            linewidth=width * (0.6 if dark else 1.0), foreground="#1a1a1a" if dark else "white")])
 
 
 def _finish(
@@ -371,12 +399,17 @@ def _finish(
     *,
     labels: bool,
     inset: bool,
-    credit: bool,
+    credit: bool | str,
     scalebar: bool,
     title: str | None,
     compact: bool = False,
+    north_arrow: bool = True,
 ) -> None:
-    """Draw the units, lines, inset, labels, scale bar and credit on a map axes."""
+    """Draw the units, lines, inset, labels, scale bar, north arrow and credit on a map axes.
+
+    ``credit`` is ``True`` (short line), ``"full"`` (the standard-map wording)
+    or ``False``.
+    """
     lay = _layout()
     x0, x1, y0, y1 = lay.extent
     _draw_units(ax, fills, style)
@@ -392,13 +425,50 @@ def _finish(
     if scalebar:
         # Open ground south of Tibet and west of Yunnan, right of the legend.
         _scalebar(ax, x0 + 0.27 * (x1 - x0), y0 + 0.04 * (y1 - y0), 1000, style, role="small")
+    if north_arrow:
+        _north_arrow(ax, style)
     if credit:
         ax.text(
-            0.005, 0.004, credit_line(style.lang), transform=ax.transAxes,
+            0.005, 0.004, credit_line(style.lang, full=credit == "full"), transform=ax.transAxes,
             **style.text("small", ha="left", va="bottom", color="#404040", gid="credit"),
         )
     if title:
         ax.set_title(title, **style.text("title"), pad=2)
+
+
+def _north_arrow(ax: Axes, style: _Style, at: tuple[float, float] = (0.955, 0.80)) -> None:
+    """North arrow at ``at`` (axes fraction), turned to the meridian there.
+
+    In the Albers projection meridians converge, so north is straight up only
+    on the central meridian (105°E); the arrow follows the local meridian.
+    """
+    from matplotlib.patches import Polygon
+    from pyproj import Transformer
+
+    from gmindex.boundaries import ALBERS_CHINA
+
+    x0, x1, y0, y1 = ax.get_xlim() + ax.get_ylim()
+    x, y = x0 + at[0] * (x1 - x0), y0 + at[1] * (y1 - y0)
+    back = Transformer.from_crs(ALBERS_CHINA, "EPSG:4490", always_xy=True)
+    fwd = Transformer.from_crs("EPSG:4490", ALBERS_CHINA, always_xy=True)
+    lon, lat = back.transform(x, y)
+    nx, ny = fwd.transform(lon, lat + 0.5)
+    angle = np.arctan2(nx - x, ny - y)  # clockwise from up
+    size = 0.055 * (y1 - y0)
+    rot = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+
+    def place(pts: list[tuple[float, float]]) -> np.ndarray:
+        return np.asarray(pts) * size @ rot.T + (x, y)
+
+    # Two half-arrows (dark left, white right): the classic compass needle.
+    left = place([(0.0, 0.5), (-0.22, -0.5), (0.0, -0.28)])
+    right = place([(0.0, 0.5), (0.22, -0.5), (0.0, -0.28)])
+    for pts, face in ((left, "#1a1a1a"), (right, "white")):
+        ax.add_patch(Polygon(pts, closed=True, facecolor=face, edgecolor="#1a1a1a",
+                             linewidth=0.4, gid="north-arrow", zorder=6))
+    tip = place([(0.0, 0.62)])[0]
+    ax.text(tip[0], tip[1], style.t("north"), rotation=-np.degrees(angle), rotation_mode="anchor",
+            **style.text("small", ha="center", va="bottom", gid="north-arrow", zorder=6))
 
 
 def _class_fills(values: pd.Series, classes: MapClasses) -> dict[str, dict[str, Any]]:

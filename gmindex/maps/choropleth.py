@@ -11,7 +11,7 @@ from gmindex.boundaries import credit_line
 from gmindex.maps._common import _TEXT, FIGURE_WIDTHS, _style
 from gmindex.maps._inputs import _panel, _values_by_code
 from gmindex.maps.base import _class_fills, _finish, _new_figure, _single_axes
-from gmindex.maps.classification import MapClasses, _symmetric_bins, classify
+from gmindex.maps.classification import MapClasses, change_classes, classify
 from gmindex.maps.legend import _class_entries, _legend, _legend_title
 
 if TYPE_CHECKING:
@@ -39,11 +39,12 @@ def choropleth(
     unit: str | None = None,
     greyscale: bool = False,
     inset: bool = True,
-    credit: bool = True,
+    credit: bool | str = True,
     scalebar: bool = True,
     title: str | None = None,
     size: str | None = None,
     classes: MapClasses | None = None,
+    north_arrow: bool = True,
 ) -> Axes:
     """Choropleth map of one value per province.
 
@@ -71,9 +72,12 @@ def choropleth(
         Legend title (default: the column name) and unit shown in brackets.
     greyscale : bool
         Grey shades for print.
-    inset, credit, scalebar : bool
-        South China Sea inset, credit line with the review number, scale bar.
-        Keep them on for published maps of China.
+    inset, scalebar, north_arrow : bool
+        South China Sea inset, scale bar, north arrow (turned to the local
+        meridian).  Keep them on for published maps of China.
+    credit : bool or "full"
+        Credit line with the review number; ``"full"`` prints the whole
+        standard-map wording (…审图号为 GS(2024)0650 号的标准地图制作，底图边界无修改).
     title : str, optional
         Axes title.
     size : {"single", "double"}, optional
@@ -95,10 +99,13 @@ def choropleth(
     >>> demo = pd.DataFrame({"code": ["11", "44", "65"], "x": [1.0, 2.0, 3.0]})  # demo values
     >>> ax = choropleth(demo, "x", scheme="user", bins=[1.5, 3], size="single")
     >>> unit = {p.get_gid(): p for p in ax.patches}
-    >>> unit["unit-54"].get_facecolor() == unit["unit-71"].get_facecolor()  # both "no data"
-    True
+    >>> unit["unit-54"].get_hatch(), unit["unit-71"].get_hatch()  # no data, not in sample
+    ('////', None)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['1.0–1.5', '1.5–3.0', 'No data']
+    ['1.0–1.5', '1.5–3.0', 'No data', 'Not in sample']
+    >>> ax.get_legend().get_title().get_text()
+    'X\\nUser-defined classes'
+
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
@@ -110,10 +117,11 @@ def choropleth(
         ax = _single_axes(style.size, title, style)
     fills = _class_fills(values, classes)
     _finish(ax, fills, style, labels=labels, inset=inset, credit=credit,
-            scalebar=scalebar, title=title)
+            scalebar=scalebar, title=title, north_arrow=north_arrow)
     if legend:
-        _legend(ax, _class_entries(classes, style, nodata=True), style,
-                title=_legend_title(legend_title, column, unit))
+        _legend(ax, _class_entries(classes, style, fills=fills), style,
+                title=_legend_title(legend_title, column, unit, classes, style.lang,
+                                    basis=style.size == "double"))
     return ax
 
 
@@ -132,6 +140,8 @@ def small_multiples(
     greyscale: bool = False,
     ncols: int = 3,
     size: str = "double",
+    classes: MapClasses | None = None,
+    credit: bool | str = True,
 ) -> Figure:
     """One map per year with ONE classification and colour scale for all panels.
 
@@ -155,6 +165,11 @@ def small_multiples(
         Panels per row; the legend and credit fill the first free cell.
     size : {"single", "double"}
         Figure width preset.
+    classes : MapClasses, optional
+        A ready classification (e.g. shared with a single-year map of the
+        same study); default: ``scheme`` on the pooled values of all panels.
+    credit : bool or "full"
+        As in :func:`choropleth`.
 
     Returns
     -------
@@ -172,13 +187,17 @@ def small_multiples(
         raise ValueError(f"size must be one of {sorted(FIGURE_WIDTHS)}, got {size!r}")
     # Fonts follow the width of one panel, not of the whole figure.
     style = _style("single" if FIGURE_WIDTHS[size] / ncols < 5 else "double", lang, greyscale)
-    classes = classify(frame[column], scheme=scheme, k=k, bins=bins, cmap=cmap, greyscale=greyscale)
+    if classes is None:
+        span = f"{year_list[0]}–{year_list[-1]}" if n > 1 else ""
+        classes = classify(frame[column], scheme=scheme, k=k, bins=bins, cmap=cmap,
+                           greyscale=greyscale, basis=span)
     nrows = -(-(n + 1) // ncols)
     title_in = 1.8 * style.fs["title"] / 72
     fig = _new_figure(size, nrows=nrows, ncols=ncols, top=nrows * title_in)
     H = fig.get_figheight()
     cell_h = H / nrows
     gutter = 0.02 / ncols  # figure fraction between neighbouring panels
+    panel_fills: list[dict] = []
     for i, year in enumerate(year_list):
         r, c = divmod(i, ncols)
         rect = (c / ncols + gutter, 1 - (r + 1) * cell_h / H, 1 / ncols - 2 * gutter,
@@ -186,22 +205,36 @@ def small_multiples(
         ax = fig.add_axes(rect)
         part = frame[frame["year"] == year]
         values = _values_by_code(part, column, what=f"scores for {year}")
-        _finish(ax, _class_fills(values, classes), style, labels=False, inset=True,
-                credit=False, scalebar=False, title=str(year), compact=True)
+        fills = _class_fills(values, classes)
+        panel_fills.append(fills)
+        _finish(ax, fills, style, labels=False, inset=True, credit=False, scalebar=False,
+                title=str(year), compact=True, north_arrow=(i == 0))
         ax.set_label(f"year-{year}")
     # Legend and credit in the next free cell.
     r, c = divmod(n, ncols)
     legend_ax = fig.add_axes((c / ncols, 1 - (r + 1) * cell_h / H, 1 / ncols, (cell_h - title_in) / H))
     legend_ax.set_axis_off()
     legend_ax.set_label("legend")
-    _legend(legend_ax, _class_entries(classes, style, nodata=True), style,
-            title=_legend_title(legend_title, column, unit), loc="center left",
+    _legend(legend_ax, _class_entries(classes, style, fills=panel_fills), style,
+            title=_legend_title(legend_title, column, unit, classes, lang), loc="center left",
             anchor=(0.08, 0.55))
-    credit = credit_line(lang).replace(", review", ",\nreview")
-    legend_ax.text(0.08, 0.04, credit, transform=legend_ax.transAxes,
-                   **style.text("small", ha="left", va="bottom", color="#404040", gid="credit"))
+    if credit:
+        line = credit_line(lang, full=credit == "full")
+        line = _wrap(line, 34 if lang == "en" else 18)
+        legend_ax.text(0.08, 0.04, line, transform=legend_ax.transAxes,
+                       **style.text("small", ha="left", va="bottom", color="#404040",
+                                    gid="credit"))
     fig.gmindex_classes = classes  # the shared classification, for inspection
     return fig
+
+
+def _wrap(line: str, width: int) -> str:
+    """Break a credit line into lines of about ``width`` characters (CJK: characters)."""
+    import textwrap
+
+    if any("\u4e00" <= ch <= "\u9fff" for ch in line):
+        return "\n".join(line[i:i + width] for i in range(0, len(line), width))
+    return "\n".join(textwrap.wrap(line, width))
 
 
 def change_map(
@@ -221,6 +254,7 @@ def change_map(
     greyscale: bool = False,
     title: str | None = None,
     size: str | None = None,
+    credit: bool | str = True,
 ) -> Axes:
     """Map of the change ``end − start`` on a diverging palette centred at zero.
 
@@ -233,14 +267,15 @@ def change_map(
     start, end : int
         Years compared; provinces missing either year are "no data".
     k : int
-        Even number of equal-width classes, half below and half above zero;
-        the outer bound is the largest absolute change rounded up to a round
-        number, so zero is always a class edge.
+        Number of round equal steps from zero (split between falls and rises
+        when both occur), before empty classes are merged away; zero is
+        always a class edge and every legend class is on the map (see
+        :func:`~gmindex.maps.classification.change_classes`).
     bins : sequence of float, optional
         Upper class bounds instead (lower edge = the smallest change).
     cmap : str or Colormap, optional
         Diverging palette, default ``"BrBG"`` (brown = fall, green = rise).
-    ax, lang, labels, legend_title, unit, greyscale, title, size
+    ax, lang, labels, legend_title, unit, greyscale, title, size, credit
         As in :func:`choropleth`.
 
     Returns
@@ -251,11 +286,10 @@ def change_map(
     wide = frame.pivot(index="code", columns="year", values=column)
     change = (wide[int(end)] - wide[int(start)]).rename("change").reset_index()
     if bins is None:
-        lower, upper = _symmetric_bins(change["change"], k)
+        classes = change_classes(change["change"], k=k, cmap=cmap, greyscale=greyscale)
     else:
-        lower, upper = None, list(bins)
-    classes = classify(change["change"], scheme="user", bins=upper, lower=lower, cmap=cmap,
-                       greyscale=greyscale, diverging=True)
+        classes = classify(change["change"], scheme="user", bins=list(bins), cmap=cmap,
+                           greyscale=greyscale, diverging=True)
     if legend_title is None:
         if lang not in _TEXT:
             raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
@@ -263,8 +297,10 @@ def change_map(
         if lang == "zh" and column == "score":
             name = "得分"
         legend_title = _TEXT[lang]["change"].format(column=name, start=start, end=end)
-    return choropleth(change, "change", classes=classes, ax=ax, lang=lang, labels=labels,
-                      legend_title=legend_title, unit=unit, greyscale=greyscale, title=title,
-                      size=size)
+    ax = choropleth(change, "change", classes=classes, ax=ax, lang=lang, labels=labels,
+                    legend_title=legend_title, unit=unit, greyscale=greyscale, title=title,
+                    size=size, credit=credit)
+    ax.gmindex_classes = classes  # the classification, for captions and tests
+    return ax
 
 

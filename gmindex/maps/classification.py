@@ -12,6 +12,23 @@ import numpy as np
 #: Classification schemes accepted by :func:`classify` (natural breaks = Fisher-Jenks).
 SCHEMES = ("quantiles", "natural_breaks", "equal_interval", "user")
 
+_METHOD_TEXT = {
+    "en": {
+        "quantiles": "Quantiles",
+        "natural_breaks": "Natural breaks (Fisher–Jenks)",
+        "equal_interval": "Equal intervals",
+        "user": "User-defined classes",
+        "change_steps": "Equal steps from 0",
+    },
+    "zh": {
+        "quantiles": "分位数分级",
+        "natural_breaks": "自然断点法（Fisher–Jenks）",
+        "equal_interval": "等间距分级",
+        "user": "自定义分级",
+        "change_steps": "以 0 为界等距分级",
+    },
+}
+
 
 # ---------------------------------------------------------------------------
 # classification
@@ -31,13 +48,38 @@ class MapClasses:
     labels : tuple of str
         ``k`` legend texts ("0.21–0.35").
     scheme : str
-        Scheme the edges came from.
+        Scheme the edges came from (``"change_steps"`` for change maps).
+    basis : str
+        What the bounds were computed on, e.g. ``"2016–2020"`` when the
+        values of all years were pooled; shown in the legend.
     """
 
     edges: tuple[float, ...]
     colors: tuple[str, ...]
     labels: tuple[str, ...]
     scheme: str
+    basis: str = ""
+
+    def describe(self, lang: str = "en") -> str:
+        """The classification method in words, for the legend.
+
+        Examples
+        --------
+        >>> mc = classify([1, 2, 3, 4, 5, 6], scheme="natural_breaks", k=2, basis="2016–2020")
+        >>> mc.describe()
+        'Natural breaks (Fisher–Jenks), 2016–2020 pooled'
+        >>> mc.describe("zh")
+        '自然断点法（Fisher–Jenks），2016–2020年合并'
+        """
+        words = _METHOD_TEXT[lang][self.scheme]
+        if not self.basis:
+            return words
+        return f"{words}, {self.basis} pooled" if lang == "en" else f"{words}，{self.basis}年合并"
+
+    def counts(self, values: Any) -> list[int]:
+        """Number of values in each class (empty classes show as 0)."""
+        idx = self.assign(values)
+        return [int((idx == i).sum()) for i in range(self.k)]
 
     @property
     def k(self) -> int:
@@ -138,6 +180,7 @@ def classify(
     cmap: Any = None,
     greyscale: bool = False,
     diverging: bool = False,
+    basis: str = "",
 ) -> MapClasses:
     """Classify values for a map (one classification for all panels).
 
@@ -162,6 +205,9 @@ def classify(
         Grey shades instead of ``cmap``.
     diverging : bool
         Sample the palette symmetrically (for values centred at zero).
+    basis : str
+        What the values are (e.g. ``"2016–2020"`` for pooled years), stated
+        in the legend by :meth:`MapClasses.describe`.
 
     Returns
     -------
@@ -227,7 +273,8 @@ def classify(
     if cmap is None:
         cmap = "BrBG" if diverging else "YlGn"
     colors = _colors(len(edges) - 1, cmap, greyscale=greyscale, diverging=diverging)
-    return MapClasses(edges=edges, colors=colors, labels=_class_labels(edges), scheme=scheme)
+    return MapClasses(edges=edges, colors=colors, labels=_class_labels(edges), scheme=scheme,
+                      basis=basis)
 
 
 def _nice_step(x: float) -> float:
@@ -241,26 +288,94 @@ def _nice_step(x: float) -> float:
     return float(10 ** (exp + 1))
 
 
-def _symmetric_bins(values: Any, k: int) -> tuple[float, list[float]]:
-    """Equal-width classes symmetric around zero with a round step: (lower edge, upper bounds).
+def change_classes(
+    values: Any,
+    *,
+    k: int = 6,
+    cmap: Any = None,
+    greyscale: bool = False,
+) -> MapClasses:
+    """Classes for a change map: round equal steps from zero, no empty class.
+
+    Zero is always a class edge, so falls and rises never share a class.
+    Falls take the brown half of the diverging palette and rises the green
+    half, the lightest shade next to zero.  When changes of both signs
+    occur, each side gets ``k // 2`` steps of the size set by the largest
+    absolute change; when all changes have one sign, that side gets all ``k``
+    steps.  Classes holding no value are then removed, so every legend entry
+    is on the map.
+
+    Parameters
+    ----------
+    values : array-like
+        The changes (NaN ignored).
+    k : int
+        Number of steps before empty classes are removed (at least 2).
+    cmap : str or Colormap, optional
+        Diverging palette, default ``"BrBG"``.
+    greyscale : bool
+        Grey shades (darker = further from zero).
+
+    Returns
+    -------
+    MapClasses
+        ``scheme="change_steps"``.
 
     Examples
     --------
-    >>> _symmetric_bins([0.03, 0.247, -0.05], 6)
-    (-0.3, [-0.2, -0.1, 0.0, 0.1, 0.2, 0.3])
+    >>> mc = change_classes([0.03, 0.247, 0.12, 0.06], k=6)
+    >>> mc.labels
+    ('0.00–0.05', '0.05–0.10', '0.10–0.15', '0.15–0.25')
+    >>> mc.counts([0.03, 0.247, 0.12, 0.06])
+    [1, 1, 1, 1]
+    >>> change_classes([-0.05, 0.03, 0.247], k=6).labels
+    ('−0.10 – 0.00', '0.00 – 0.10', '0.10 – 0.30')
     """
-    v = np.asarray(values, dtype=float)
+    from matplotlib import colormaps
+    from matplotlib.colors import Colormap, to_hex
+
+    v = np.asarray(values, dtype=float).ravel()
     v = v[~np.isnan(v)]
     if v.size == 0:
         raise ValueError("no values to classify: every change is missing")
-    if k < 2 or k % 2:
-        raise ValueError(f"k must be an even number >= 2 for a map centred at zero, got {k}")
-    half = k // 2
+    if not np.isfinite(v).all():
+        raise ValueError("cannot classify infinite changes; check divisions by zero")
+    if int(k) < 2:
+        raise ValueError(f"k must be at least 2 for a change map, got {k}")
+    neg, pos = bool((v < 0).any()), bool((v > 0).any())
+    per_side = int(k) // 2 if (neg and pos) else int(k)
     largest = float(np.max(np.abs(v)))
-    step = _nice_step(largest / half) if largest > 0 else 1.0 / half
-    edges = np.round(step * np.arange(-half, half + 1), 12) + 0.0  # + 0.0: no -0.0
-    edges[-1] = max(edges[-1], largest)
-    edges[0] = min(edges[0], -largest)
-    return float(edges[0]), [float(e) for e in edges[1:]]
-
-
+    step = _nice_step(largest / per_side) if largest > 0 else 1.0
+    n_neg = int(np.ceil(-v.min() / step - 1e-9)) if neg else 0
+    n_pos = int(np.ceil(v.max() / step - 1e-9)) if pos else 0
+    if not (neg or pos):  # every change is exactly zero
+        n_pos = 1
+    edges = np.round(step * np.arange(-n_neg, n_pos + 1), 12) + 0.0  # + 0.0: no -0.0
+    # Side and distance from zero of every class, to pick its shade.
+    sides = [(-1, n_neg - i) for i in range(n_neg)] + [(1, i + 1) for i in range(n_pos)]
+    span = max(n_neg, n_pos, 1)
+    if greyscale:
+        cm = colormaps["Greys"]
+        shade = {s: to_hex(cm(0.1 + 0.65 * d / span)) for s in sides for d in [s[1]]}
+    else:
+        cmap = cmap if cmap is not None else "BrBG"
+        cm = cmap if isinstance(cmap, Colormap) else colormaps[cmap]
+        # 0.5 is the neutral middle; the first class on each side is one step out.
+        shade = {(sg, d): to_hex(cm(0.5 + sg * (0.08 + 0.42 * d / span))) for sg, d in sides}
+    edges_l = [float(e) for e in edges]
+    colors = [shade[s] for s in sides]
+    # Merge each empty class into its neighbour further from zero (the
+    # outermost classes hold the extremes, so they are never empty); zero
+    # stays an edge.
+    while True:
+        idx = np.searchsorted(np.asarray(edges_l[1:-1]), v, side="left")
+        counts = np.bincount(idx, minlength=len(colors))
+        empty = [i for i, n in enumerate(counts) if n == 0]
+        if not empty:
+            break
+        i = empty[0]
+        outer = i if edges_l[i + 1] <= 0 else i + 1  # index of the edge away from zero
+        del edges_l[outer]
+        del colors[i]
+    return MapClasses(edges=tuple(edges_l), colors=tuple(colors),
+                      labels=_class_labels(edges_l), scheme="change_steps")

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gmindex.maps._common import _EDGE, _Style
-from gmindex.maps.base import _apply_fill
+from gmindex.maps.base import _apply_fill, _missing_entries
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,18 +54,36 @@ def _legend(
 
 
 def _class_entries(
-    classes: MapClasses, style: _Style, *, nodata: bool
+    classes: MapClasses, style: _Style, *, fills: Mapping[str, Any] | Sequence[Mapping[str, Any]]
 ) -> list[tuple[str, Mapping[str, Any]]]:
+    """Class entries, then "No data" / "Not in sample" when the map (or any panel) shows them."""
     entries: list[tuple[str, Mapping[str, Any]]] = [
         (label, {"facecolor": color}) for label, color in zip(classes.labels, classes.colors)
     ]
-    if nodata:
-        entries.append((style.t("no_data"), style.nodata()))
-    return entries
+    panels = [fills] if isinstance(fills, Mapping) else list(fills)
+    seen: dict[str, Mapping[str, Any]] = {}
+    for panel in panels:
+        for label, fill in _missing_entries(panel, style):
+            seen.setdefault(label, fill)
+    return entries + list(seen.items())
 
 
-def _legend_title(title: str | None, column: str, unit: str | None) -> str:
+def _legend_title(title: str | None, column: str, unit: str | None,
+                  classes: MapClasses | None = None, lang: str = "en", *,
+                  basis: bool = True) -> str:
+    """Legend title: the variable (and unit), then the classification method in words."""
     text = title if title is not None else column.replace("_", " ").capitalize()
-    return f"{text} ({unit})" if unit else text
+    text = f"{text} ({unit})" if unit else text
+    if classes is None:
+        return text
+    # The method and the pooled years on separate lines: a narrow legend
+    # leaves the map (and the province names) alone.
+    # In a single-column map the pooled years go to the caption only.
+    if basis:
+        method = classes.describe(lang).replace(", ", "\n", 1).replace("，", "\n", 1)
+    else:
+        method = type(classes)(classes.edges, classes.colors, classes.labels,
+                               classes.scheme).describe(lang)
+    return f"{text}\n{method}"
 
 

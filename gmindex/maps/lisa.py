@@ -14,7 +14,7 @@ from gmindex.maps._common import (
     _style,
 )
 from gmindex.maps._inputs import _values_by_code
-from gmindex.maps.base import _finish, _single_axes
+from gmindex.maps.base import _finish, _missing_entries, _single_axes
 from gmindex.maps.legend import _legend
 
 if TYPE_CHECKING:
@@ -44,6 +44,10 @@ def lisa_map(
     title: str | None = None,
     legend_title: str | None = None,
     size: str | None = None,
+    alpha: float | None = None,
+    weights: str | None = None,
+    permutations: int | None = None,
+    credit: bool | str = True,
 ) -> Axes:
     """Map of local Moran (LISA) clusters.
 
@@ -55,6 +59,18 @@ def lisa_map(
         significant); one row per province.
     counts : bool
         Show the number of provinces in each legend entry.
+    alpha : float, optional
+        Significance level the clusters were labelled with (a unit is a
+        cluster when its pseudo p-value is below it); stated in the legend.
+        Default ``lisa_frame.attrs["alpha"]`` when present.
+    weights : str, optional
+        The spatial weights in words (e.g. ``"queen contiguity, row-standardised"``),
+        stated in the legend; default ``lisa_frame.attrs["weights"]``.
+    permutations : int, optional
+        Number of conditional permutations behind the pseudo p-values
+        (stated in the legend); default ``lisa_frame.attrs["permutations"]``.
+    credit : bool or "full"
+        As in :func:`~gmindex.maps.choropleth`.
     ax, lang, labels, greyscale, title, legend_title, size
         As in :func:`choropleth`.
 
@@ -75,19 +91,51 @@ def lisa_map(
     fills = {code: fill(cat) for code, cat in cats.items()}
     if ax is None:
         ax = _single_axes(style.size, title, style)
-    _finish(ax, fills, style, labels=labels, inset=True, credit=True, scalebar=True, title=title)
+    _finish(ax, fills, style, labels=labels, inset=True, credit=credit, scalebar=True,
+            title=title)
     n = cats.value_counts()
     if legend_title is None:
         legend_title = style.t("lisa")
         years = lisa_frame["year"].unique() if "year" in lisa_frame.columns else []
         if len(years) == 1:
             legend_title += f", {int(years[0])}" if lang == "en" else f"，{int(years[0])}年"
+        note = _method_note(
+            alpha if alpha is not None else lisa_frame.attrs.get("alpha"),
+            weights if weights is not None else lisa_frame.attrs.get("weights"),
+            permutations if permutations is not None else lisa_frame.attrs.get("permutations"),
+            lang,
+        )
+        if note:
+            legend_title += "\n" + note
     entries = [
         (style.t(cat) + (f" ({int(n.get(cat, 0))})" if counts else ""), fill(cat))
         for cat in LISA_CATEGORIES
     ]
-    entries.append((style.t("no_data"), style.nodata()))
+    entries += _missing_entries(fills, style)
     _legend(ax, entries, style, title=legend_title)
     return ax
+
+
+def _method_note(alpha: float | None, weights: str | None, permutations: int | None,
+                 lang: str) -> str:
+    """The LISA method note (significance level, permutations, weights) in English or Chinese.
+
+    Examples
+    --------
+    >>> _method_note(0.05, "queen contiguity", 999, "en")
+    'p < 0.05 (999 permutations)\\nWeights: queen contiguity'
+    >>> _method_note(0.05, None, None, "zh")
+    '显著性水平 p < 0.05'
+    """
+    parts = []
+    if alpha is not None:
+        perm = ""
+        if permutations:
+            perm = (f" ({int(permutations)} permutations)" if lang == "en"
+                    else f"（{int(permutations)} 次置换）")
+        parts.append((f"p < {alpha:g}" if lang == "en" else f"显著性水平 p < {alpha:g}") + perm)
+    if weights:
+        parts.append(f"Weights: {weights}" if lang == "en" else f"空间权重：{weights}")
+    return "\n".join(parts)
 
 
