@@ -386,7 +386,7 @@ def build_index(
     >>> panel, spec = load_default_panel(), load_default_spec()
     >>> res = build_index(panel, spec, weighting="equal", hierarchy="flat")
     >>> res.scores.columns.tolist(), res.weights["weight"].round(4).unique().tolist()
-    (['code', 'year', 'score', 'rank'], [0.125])
+    (['code', 'year', 'score', 'rank'], [0.0667])
     >>> [(step.name, step.func) for step in res.log][2:]
     [('normalize', 'gmindex.normalize.minmax'), ('weights', 'gmindex.weights.equal_weights'), ('aggregate', 'gmindex.pipeline.weighted_sum')]
     >>> res.provenance["option_sources"]["weighting"], res.provenance["option_sources"]["clip"]

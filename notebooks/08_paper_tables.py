@@ -67,8 +67,8 @@ figures = Path(figures_dir)
 res = build_index(panel, spec, registry=registry, years=years)
 years = res.options["years"]
 first, last = years[0], years[-1]
-permutations = 99 if quick else 9999
-reps = 99 if quick else 9999
+permutations = 199 if quick else 9999
+reps = 999 if quick else 9999
 seed = 20160101
 print(f"gmindex {gmindex.__version__}; {res!r}; {permutations} permutations, "
       f"{reps} bootstrap replications, seed {seed}")

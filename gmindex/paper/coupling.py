@@ -196,7 +196,7 @@ def coupling_pillars(result, *, alpha: Sequence[float] | None = None) -> Couplin
     >>> from gmindex.index import build_index
     >>> cp = coupling_pillars(build_index(*load_inputs()))
     >>> cp.systems[:2], cp.table.shape[0]
-    (('energy', 'environment'), 150)
+    (('energy', 'pollution'), 150)
     """
     wide = result.pillar_scores.pivot(index=["code", "year"], columns="pillar",
                                       values="score").reset_index()

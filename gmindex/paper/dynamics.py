@@ -22,7 +22,7 @@ Examples
 >>> res = build_index(*load_inputs())
 >>> mi = morans_i_by_pillar(res, permutations=99)
 >>> sorted(mi["pillar"].unique())[:2]
-['energy', 'environment']
+['energy', 'governance']
 """
 
 from __future__ import annotations

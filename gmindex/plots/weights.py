@@ -34,7 +34,7 @@ def indicator_names(spec: Any, lang: str = "en") -> dict[str, str]:
     --------
     >>> from gmindex.datasets import load_default_spec
     >>> indicator_names(load_default_spec())["energy_intensity"]
-    'Energy consumption per unit of GDP'
+    'Energy consumption per unit of real GDP'
     """
     out = {}
     for ind in spec.indicators:

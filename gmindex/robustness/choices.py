@@ -39,7 +39,7 @@ def default_choices(spec, *, hierarchy: str = "flat") -> dict[str, dict[Any, flo
     >>> ch["weighting"]["critic"], ch["leave_out"]["none"]
     (0.2, 0.5)
     >>> [v for v in ch["leave_out"] if v.startswith("pillar:")]
-    ['pillar:innovation']
+    ['pillar:pollution', 'pillar:green_system', 'pillar:innovation', 'pillar:structure']
     """
     pillar_of = spec.pillar_of()
     sizes = pd.Series(pillar_of).value_counts()

@@ -17,7 +17,7 @@ Examples
 >>> from gmindex.datasets import load_default_spec
 >>> names = list(indicator_systems(load_default_spec()))
 >>> names[:3]
-['default', 'without_pillar:energy', 'without_pillar:environment']
+['default', 'without_pillar:energy', 'without_pillar:pollution']
 """
 
 from __future__ import annotations
