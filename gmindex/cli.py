@@ -557,10 +557,21 @@ def analyse(
     with _step("running the analysis (bootstrap, permutations)"):
         analysis = analysis_tables(res, schemes=tuple(schemes.split(",")), start=start, end=end,
                                    reps=reps, permutations=permutations, seed=seed)
+    # The evidence behind the README's findings (orderings across indicator systems, the
+    # roll-out share, external validity) compares the embedded default with the embedded
+    # alternative specs, so it is written for the embedded data and spec only.
+    evidence = None
+    if data is None and spec is None and registry is None and not methods:
+        from gmindex.findings import findings_tables, write_findings
+
+        with _step("evidence tables (indicator systems, roll-out, external validity)"):
+            evidence = findings_tables(res)
     with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry)) as where:
         with _step(f"writing tables to {out}/"):
             paths = write_analysis(analysis, where["--out"], formats=fmts,
                                    provenance=res.provenance)
+            if evidence is not None:
+                paths += write_findings(evidence, where["--out"])
     for line in analysis.findings:
         console.print(line, markup=False)
     if "morans_i" in analysis.tables:

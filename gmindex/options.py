@@ -17,7 +17,7 @@ Examples
 >>> resolve_options(spec, years=[2016], weighting="entropi")
 Traceback (most recent call last):
 ...
-ValueError: weighting 'entropi' is not known; use one of: critic, entropy, entropy_per_year, equal, user
+ValueError: weighting 'entropi' is not known; use one of: critic, entropy, entropy_per_year, equal, gini, std, user
 """
 
 from __future__ import annotations

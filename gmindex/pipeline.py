@@ -46,7 +46,7 @@ array([0.75, 0.25, 0.5 ])
 >>> lookup(WEIGHTINGS, "entropi", "weighting")
 Traceback (most recent call last):
 ...
-ValueError: weighting 'entropi' is not known; use one of: critic, entropy, entropy_per_year, equal, user
+ValueError: weighting 'entropi' is not known; use one of: critic, entropy, entropy_per_year, equal, gini, std, user
 """
 
 from __future__ import annotations
@@ -554,6 +554,16 @@ AGGREGATIONS: dict[str, Callable[..., np.ndarray]] = {
     "topsis": topsis_closeness,
 }
 """Aggregation name -> ``func(z, w, *, groups)``."""
+
+# The paper toolkit's objective weights (SD, Gini) and aggregations (geometric,
+# Mazziotta-Pareto, grey relational TOPSIS) live beside their references and
+# cross-checks in gmindex.paper; registered here so build_index, the CLI and the
+# robustness draws take them by name.  Those modules import nothing of gmindex.
+from gmindex.paper.aggregation import AGGREGATIONS as _PAPER_AGGREGATIONS  # noqa: E402
+from gmindex.paper.weighting import PIPELINE_WEIGHTINGS as _PAPER_WEIGHTINGS  # noqa: E402
+
+WEIGHTINGS.update({name: Weighting(func) for name, func in _PAPER_WEIGHTINGS.items()})
+AGGREGATIONS.update(_PAPER_AGGREGATIONS)
 
 
 def aggregation_groups(normalization: str, weighting: str, years: np.ndarray):

@@ -39,7 +39,7 @@ EXPECTED = {
     "user_weights_sum": r": \[\[indicator\]\] weights over all indicators sum to 1.1, not 1 "
                         r"\(tolerance 1e-9\); nothing is rescaled silently",
     "unknown_weighting": r": \[index\] weighting 'entropi' is not known; use one of: critic, entropy, "
-                         r"entropy_per_year, equal, user",
+                         r"entropy_per_year, equal, gini, std, user",
     "floor_without_rule": r": \[index\] pillar_floor = 0.1 is used only with pillar_weighting = "
                           r"\"entropy_floor\"",
     "pillar_per_year": r": \[index\] hierarchy='pillar' cannot use weighting='entropy_per_year'",

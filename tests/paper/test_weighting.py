@@ -106,15 +106,12 @@ def test_pipeline_adapters_build_an_index(default_panel, default_spec):
     from gmindex.index import build_index
 
     for name, fn in W.PIPELINE_WEIGHTINGS.items():
-        pipeline.WEIGHTINGS[name] = pipeline.Weighting(fn)
-        try:
-            res = build_index(default_panel, default_spec, weighting=name, hierarchy="flat")
-            z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
-            expected = getattr(W, f"{name}_weights" if name != "std" else "std_weights")(z.to_numpy())
-            got = res.weights.set_index("indicator")["weight"].reindex(z.columns)
-            np.testing.assert_allclose(got, expected, rtol=1e-9)
-        finally:
-            del pipeline.WEIGHTINGS[name]
+        assert pipeline.WEIGHTINGS[name].func is fn  # registered by name in the index engine
+        res = build_index(default_panel, default_spec, weighting=name, hierarchy="flat")
+        z = res.normalized.pivot(index=["code", "year"], columns="indicator", values="value")
+        expected = getattr(W, f"{name}_weights" if name != "std" else "std_weights")(z.to_numpy())
+        got = res.weights.set_index("indicator")["weight"].reindex(z.columns)
+        np.testing.assert_allclose(got, expected, rtol=1e-9)
 
 
 def test_error_names_the_indicator():
