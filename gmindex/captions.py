@@ -73,8 +73,9 @@ CAPTIONS: list[tuple[str, str, str]] = [
      "{1}年 Moran 散点图：标准化得分与空间滞后（Queen 邻接，行标准化）；颜色为 LISA 集聚类型；"
      "图例给出全局 Moran's I 及其置换检验 p 值。"),
     (r"fig_rank_intervals_(\d{4})", "Rank of each province under the Monte Carlo method "
-     "draws, {1}: median and 90% interval.",
-     "{1}年蒙特卡洛方法抽样下各省份排名：中位数与 90% 区间。"),
+     "draws, {1}: median (dot, region colour), 90% interval (bar) and baseline rank "
+     "(cross).",
+     "{1}年蒙特卡洛方法抽样下各省份排名：中位数（圆点，颜色表示区域）、90% 区间（横条）与基准排名（叉号）。"),
     (r"fig_robustness_orderings", "Share of the method draws in which each regional ordering "
      "holds, by year and region scheme (lines offset sideways so none hides another).",
      "各区域排序在方法抽样中成立的比例，按年份与区域划分（线条横向错开以免重叠）。"),

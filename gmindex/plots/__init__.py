@@ -7,7 +7,8 @@ Moran scatterplot, robustness orderings), :mod:`~gmindex.plots.checks`
 :mod:`~gmindex.plots.contact` (contact sheet), :mod:`~gmindex.plots.weights`
 (indicator weights by pillar colour, weighting remedies),
 :mod:`~gmindex.plots.regional` (regional means, change by
-pillar), :mod:`~gmindex.plots.scores` (weights, scores, pillar contributions, rank
+pillar), :mod:`~gmindex.plots.robustness` (rank intervals, first-order
+variance shares), :mod:`~gmindex.plots.scores` (weights, scores, pillar contributions, rank
 comparison).  Style, names and colours come
 from :mod:`gmindex.figstyle`; maps are in :mod:`gmindex.maps`.
 """
@@ -19,6 +20,7 @@ from gmindex.plots.contact import contact_sheet
 from gmindex.plots.diagnostics import coverage_heatmap, moran_scatter, orderings_plot
 from gmindex.plots.distribution import change_box_plot, kde_by_region_plot, kde_plot, sigma_plot
 from gmindex.plots.regional import pillar_change_plot, regional_means_plot
+from gmindex.plots.robustness import rank_intervals_plot, sensitivity_plot
 from gmindex.plots.scores import (
     pillar_contributions_plot,
     rank_comparison_plot,
@@ -41,8 +43,10 @@ __all__ = [
     "pillar_contributions_plot",
     "place_labels",
     "rank_comparison_plot",
+    "rank_intervals_plot",
     "regional_means_plot",
     "scores_first_last_plot",
+    "sensitivity_plot",
     "sigma_plot",
     "texts_outside_figure",
     "weights_bar_plot",
