@@ -37,9 +37,11 @@ CAPTIONS: list[tuple[str, str, str]] = [
     (r"fig_weights_per_year", "Per-year entropy weights (lines) and pooled weights (dotted), "
      "each indicator in its pillar's colour.",
      "逐年熵值法权重（实线）与混合权重（点线），颜色表示所属维度。"),
-    (r"fig_weights_remedies", "Indicator weights under the default and the documented "
-     "remedies (weight cap, pillar hierarchy, CRITIC, equal weights).",
-     "默认方法与各修正方法（权重上限、分层赋权、CRITIC、等权）下的指标权重。"),
+    (r"fig_weights_remedies", "Indicator weights under flat entropy, the default (entropy "
+     "within pillars, equal pillars) and the documented remedies (weight cap, entropy across "
+     "pillars, CRITIC, equal weights); dashed line: the share above which a weight is flagged.",
+     "扁平熵值法、默认方法（维度内熵值法、维度等权）与各修正方法（权重上限、维度间熵值法、CRITIC、"
+     "等权）下的指标权重；虚线为权重预警阈值。"),
     (r"fig_scores_first_last", "Index score of each province in the first (open) and last "
      "(filled, region colour) year. " + _DATA_EN,
      "各省份首年（空心）与末年（实心，颜色表示区域）的指数得分。" + _DATA_ZH),
