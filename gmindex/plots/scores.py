@@ -22,8 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -39,7 +37,7 @@ from gmindex.figstyle import (
     styled,
     text,
 )
-from gmindex.plots.weights import indicator_names
+from gmindex.plots.weights import indicator_names, wrap_name
 
 __all__ = ["pillar_contributions_plot", "rank_comparison_plot", "scores_first_last_plot",
            "weights_bar_plot"]
@@ -109,8 +107,7 @@ def weights_bar_plot(weights: pd.DataFrame, spec: Any, *, flag_share: float | No
     colours = pillar_colors(spec)
     pnames = pillar_names(spec, lang)
     inames = indicator_names(spec, lang)
-    wrap = 40 if lang == "en" else 20
-    labels = [textwrap.fill(inames.get(i, i), wrap) for i in order["indicator"]]
+    labels = [wrap_name(inames.get(i, i), lang) for i in order["indicator"]]
     ypos = np.arange(len(order))
     ax.barh(ypos, order["weight"], color=[colours.get(p, "#4D4D4D") for p in order["pillar"]],
             gid="weights-bars")

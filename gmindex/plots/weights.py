@@ -44,6 +44,28 @@ def indicator_names(spec: Any, lang: str = "en") -> dict[str, str]:
     return out
 
 
+def wrap_name(name: str, lang: str = "en", width: int | None = None) -> str:
+    """Break a long indicator name over lines (Chinese: before a bracketed unit, then by length).
+
+    Examples
+    --------
+    >>> wrap_name("每万人发明专利授权量(对数)", "zh", width=10)
+    '每万人发明专利授权量\\n(对数)'
+    """
+    import textwrap
+
+    width = width or (40 if lang == "en" else 20)
+    if len(name) <= width:
+        return name
+    if lang == "zh":
+        cut = name.rfind("(")
+        cut = cut if 0 < cut <= width else name.rfind("（")
+        if 0 < cut <= width:
+            return name[:cut] + "\n" + name[cut:]
+        return "\n".join(name[i:i + width] for i in range(0, len(name), width))
+    return textwrap.fill(name, width)
+
+
 @styled
 def weights_per_year_plot(weights: pd.DataFrame, spec: Any, *, ax: Any = None, lang: str = "en",
                           width: str = "double") -> Any:
@@ -93,6 +115,9 @@ def weights_per_year_plot(weights: pd.DataFrame, spec: Any, *, ax: Any = None, l
     return ax
 
 
+#: Colours of the weighting variants (Paul Tol's vibrant scheme, colour-blind safe).
+VARIANT_COLOURS = ("#0077BB", "#33BBEE", "#009988", "#EE7733", "#CC3311", "#EE3377", "#BBBBBB")
+
 #: Display names of the weighting variants of the remedies figure (keys as in the notebook).
 REMEDY_NAMES = {
     "en": {"flat_entropy": "Flat entropy", "cap": "Cap at {cap:.0%}",
@@ -140,9 +165,6 @@ def weights_remedies_plot(weights: pd.DataFrame, spec: Any, *, cap: float | None
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
-    import textwrap
-
-    import matplotlib
     import numpy as np
 
     if ax is None:
@@ -157,16 +179,15 @@ def weights_remedies_plot(weights: pd.DataFrame, spec: Any, *, cap: float | None
     n, k = weights.shape
     y = np.arange(n)
     bar = 0.8 / max(k, 1)
-    # The variants are not pillars or regions: a sequential ramp keeps them apart
-    # without borrowing the pillar or region colours.
-    ramp = matplotlib.colormaps["cividis"](np.linspace(0.05, 0.95, max(k, 1)))
+    # The variants are not pillars or regions: Paul Tol's colour-blind-safe "vibrant"
+    # scheme keeps them apart without borrowing the pillar colours.
+    ramp = [VARIANT_COLOURS[j % len(VARIANT_COLOURS)] for j in range(k)]
     for j, col in enumerate(weights.columns):
         ax.barh(y - 0.4 + bar * (j + 0.5), weights[col].to_numpy(dtype=float), height=bar,
                 color=ramp[j], label=shown[col], gid=f"remedy-{col}")
     if cap:
         ax.axvline(cap, color="0.3", ls="--", lw=0.8, gid="cap-line")
-    wrap = 40 if lang == "en" else 20
-    ax.set_yticks(y, [textwrap.fill(inames.get(i, str(i)), wrap) for i in weights.index],
+    ax.set_yticks(y, [wrap_name(inames.get(i, str(i)), lang) for i in weights.index],
                   fontfamily=font_family(lang))
     ax.set_ylim(n - 0.5, -0.5)  # first indicator at the top
     ax.set_xlabel(text("weight", lang), fontfamily=font_family(lang))
