@@ -57,6 +57,10 @@ def reproduce() -> None:
     # results/ and figures/ are the notebooks' output folders here (each swapped in whole).
     gmindex("notebooks", "--out", "results/notebooks", "--results-dir", "results",
             "--figures-dir", "figures")
+    # One page with every figure as a thumbnail, to look the set over (not committed:
+    # figures/.gitignore); written before the manifest so the manifest lists it.
+    run(PY, "-c", "from gmindex.plots import contact_sheet; "
+        "contact_sheet('figures', 'figures/contact_sheet')")
     gmindex("manifest", "figures", "results")
 
 

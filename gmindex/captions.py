@@ -37,9 +37,11 @@ CAPTIONS: list[tuple[str, str, str]] = [
     (r"fig_weights_per_year", "Per-year entropy weights (lines) and pooled weights (dotted), "
      "each indicator in its pillar's colour.",
      "逐年熵值法权重（实线）与混合权重（点线），颜色表示所属维度。"),
-    (r"fig_weights_remedies", "Indicator weights under the default and the documented "
-     "remedies (weight cap, pillar hierarchy, CRITIC, equal weights).",
-     "默认方法与各修正方法（权重上限、分层赋权、CRITIC、等权）下的指标权重。"),
+    (r"fig_weights_remedies", "Indicator weights under flat entropy, the default (entropy "
+     "within pillars, equal pillars) and the documented remedies (weight cap, entropy across "
+     "pillars, CRITIC, equal weights); dashed line: the share above which a weight is flagged.",
+     "扁平熵值法、默认方法（维度内熵值法、维度等权）与各修正方法（权重上限、维度间熵值法、CRITIC、"
+     "等权）下的指标权重；虚线为权重预警阈值。"),
     (r"fig_scores_first_last", "Index score of each province in the first (open) and last "
      "(filled, region colour) year. " + _DATA_EN,
      "各省份首年（空心）与末年（实心，颜色表示区域）的指数得分。" + _DATA_ZH),
@@ -73,8 +75,9 @@ CAPTIONS: list[tuple[str, str, str]] = [
      "{1}年 Moran 散点图：标准化得分与空间滞后（Queen 邻接，行标准化）；颜色为 LISA 集聚类型；"
      "图例给出全局 Moran's I 及其置换检验 p 值。"),
     (r"fig_rank_intervals_(\d{4})", "Rank of each province under the Monte Carlo method "
-     "draws, {1}: median and 90% interval.",
-     "{1}年蒙特卡洛方法抽样下各省份排名：中位数与 90% 区间。"),
+     "draws, {1}: median (dot, region colour), 90% interval (bar) and baseline rank "
+     "(cross).",
+     "{1}年蒙特卡洛方法抽样下各省份排名：中位数（圆点，颜色表示区域）、90% 区间（横条）与基准排名（叉号）。"),
     (r"fig_robustness_orderings", "Share of the method draws in which each regional ordering "
      "holds, by year and region scheme (lines offset sideways so none hides another).",
      "各区域排序在方法抽样中成立的比例，按年份与区域划分（线条横向错开以免重叠）。"),

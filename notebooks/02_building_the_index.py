@@ -31,7 +31,6 @@ figures_dir = "../figures"
 quick = False  # True: fewer Monte Carlo draws and bootstrap reps (for tests)
 
 # %%
-import textwrap
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -39,16 +38,21 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from scipy.special import xlogy
 
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import figure_size, pillar_colors, rc_params, save_figure
-from gmindex.figstyle import region_colors as style_region_colors
+from gmindex.figstyle import rc_params, save_figure
 from gmindex.io.writers import write_table
-from gmindex.plots import weights_per_year_plot
+from gmindex.plots import (
+    pillar_contributions_plot,
+    rank_comparison_plot,
+    scores_first_last_plot,
+    weights_bar_plot,
+    weights_per_year_plot,
+    weights_remedies_plot,
+)
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, rank_table
 from gmindex.weights import ConstantIndicatorWarning, entropy_weights
@@ -172,23 +176,10 @@ steps.round(4)
 weights = res.weights.copy()
 weights["name"] = weights["indicator"].map({i.id: i.name_en for i in spec.indicators})
 write_table(weights, results / "tab_weights_entropy", formats=("csv", "xlsx"))
-order = weights.sort_values("weight")
-palette = pillar_colors(spec)  # the same pillar colours in every figure
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.5 * len(order) + 1.4)))
-ax.barh([textwrap.fill(n, 40) for n in order["name"]], order["weight"],
-        color=[palette[p] for p in order["pillar"]])
-for y, (w, flagged) in enumerate(zip(order["weight"], order["flagged"])):
-    ax.text(w + 0.004, y, f"{w:.1%}" + ("  flagged" if flagged else ""), va="center", fontsize=8)
-ax.axvline(spec.flag_weight_share, color="0.3", ls="--", lw=0.8)
-handles = [plt.Rectangle((0, 0), 1, 1, color=palette[p]) for p in spec.pillar_ids]
-ax.legend(handles, [pillar_names[p] for p in spec.pillar_ids], fontsize=7, loc="upper left",
-          bbox_to_anchor=(1.0, 1.0), title="pillar", title_fontsize=8, frameon=False)
-ax.set_xlabel("entropy weight (share of the index)")
-ax.set_xlim(0, max(order["weight"].max() * 1.35, spec.flag_weight_share * 1.1))
-ax.tick_params(axis="y", labelsize=8)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_weights_bar", formats=("png", "pdf"))
+# Indicator and pillar names from the spec, pillar colours as in every figure.
+for lang in ("en", "zh"):
+    ax = weights_bar_plot(weights, spec, lang=lang)
+    save_figure(ax.figure, figures / "fig_weights_bar", lang=lang)
 plt.show()
 
 # %%
@@ -219,24 +210,9 @@ ranks.round(4)
 # %%
 first = years[0]
 wide_s = res.scores.pivot(index="code", columns="year", values="score").sort_values(last)
-regions = registry.regions("region4")
-region_colors = style_region_colors("region4", registry)
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.24 * len(wide_s) + 1.2)))
-ypos = np.arange(len(wide_s))
-ax.hlines(ypos, wide_s[first], wide_s[last], color="0.75", lw=1.5)
-ax.scatter(wide_s[first], ypos, color="white", edgecolor="0.4", s=22, zorder=3, label=str(first))
-ax.scatter(wide_s[last], ypos, color=[region_colors[regions[c]] for c in wide_s.index], s=26,
-           zorder=3, label=str(last))
-ax.set_yticks(ypos, [registry.label(c) for c in wide_s.index], fontsize=7)
-for region, color in region_colors.items():
-    ax.scatter([], [], color=color, s=26, label=f"{last}, {region}")
-handles, labels = ax.get_legend_handles_labels()
-ax.legend(handles[:1] + handles[2:], labels[:1] + labels[2:], fontsize=7, loc="lower right",
-          frameon=False)
-ax.set_xlabel("index score (0-1)")
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_scores_first_last", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = scores_first_last_plot(res.scores, first=first, last=last, registry=registry, lang=lang)
+    save_figure(ax.figure, figures / "fig_scores_first_last", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -244,21 +220,11 @@ plt.show()
 # (weight times normalised value, summed within the pillar). Contributions add up to the score.
 
 # %%
-contrib = res.pillar_scores[res.pillar_scores["year"] == last].pivot(
-    index="code", columns="pillar", values="contribution")
-contrib = contrib.loc[wide_s.index, [p for p in spec.pillar_ids if p in contrib.columns]]
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.24 * len(contrib) + 1.4)))
-left = np.zeros(len(contrib))
-for pillar in contrib.columns:
-    ax.barh(ypos, contrib[pillar], left=left, color=palette[pillar], label=pillar_names[pillar],
-            height=0.75)
-    left += contrib[pillar].to_numpy()
-ax.set_yticks(ypos, [registry.label(c) for c in contrib.index], fontsize=7)
-ax.legend(fontsize=7, loc="lower right", frameon=False, title="pillar", title_fontsize=8)
-ax.set_xlabel("contribution to the index score")
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / f"fig_pillar_contributions_{last}", formats=("png", "pdf"))
+# Provinces in the order of the previous figure (last year's score).
+for lang in ("en", "zh"):
+    ax = pillar_contributions_plot(res.pillar_scores, spec, year=last, order=list(wide_s.index),
+                                   registry=registry, lang=lang)
+    save_figure(ax.figure, figures / f"fig_pillar_contributions_{last}", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -359,26 +325,9 @@ print(means.round(3).to_string())
 # %%
 last_scores = add_region(scores_all[scores_all["year"] == last], scheme="region4",
                          registry=registry)
-rank_sum = last_scores["default"].rank(ascending=False, method="first")
-rank_topsis = last_scores["topsis"].rank(ascending=False, method="first")
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.22 * len(last_scores) + 1.4)))
-for code, region, r0, r1 in zip(last_scores["code"], last_scores["region"], rank_sum,
-                                rank_topsis):
-    ax.plot([0, 1], [r0, r1], color=region_colors[region], lw=1.6 if abs(r0 - r1) >= 5 else 0.9,
-            marker="o", ms=3)
-    ax.text(-0.04, r0, registry.label(code), ha="right", va="center", fontsize=7)
-    ax.text(1.04, r1, registry.label(code), ha="left", va="center", fontsize=7)
-ax.set_xlim(-0.6, 1.6)
-ax.set_ylim(len(last_scores) + 0.8, 0.2)
-ax.set_xticks([0, 1], ["weighted sum", "TOPSIS"])
-ax.set_yticks([])
-for side in ("left", "right", "top"):
-    ax.spines[side].set_visible(False)
-handles = [plt.Line2D([], [], color=c, lw=2) for c in region_colors.values()]
-ax.legend(handles, list(region_colors), fontsize=7, frameon=False, loc="upper center",
-          bbox_to_anchor=(0.5, -0.04), ncol=4)
-fig.tight_layout()
-save_figure(fig, figures / f"fig_rank_sum_vs_topsis_{last}", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = rank_comparison_plot(last_scores, "default", "topsis", registry=registry, lang=lang)
+    save_figure(ax.figure, figures / f"fig_rank_sum_vs_topsis_{last}", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -410,17 +359,12 @@ for name, r in remedies.items():
 weight_cmp.round(3)
 
 # %%
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (4.2)))
-weight_cmp.plot.bar(ax=ax, width=0.8, color=sns.color_palette("colorblind", len(remedies)))
-ax.axhline(cap, color="0.3", ls="--", lw=0.8)
-ax.set_ylabel("weight")
-ax.set_xlabel("")
-ax.tick_params(axis="x", labelsize=7, rotation=30)
-plt.setp(ax.get_xticklabels(), ha="right")
-ax.legend(fontsize=7, frameon=False)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_weights_remedies", formats=("png", "pdf"))
+# Variants by key in the figure (names in each language from gmindex.plots.weights).
+remedy_keys = dict(zip(remedies, ["flat_entropy", "cap", "default", "entropy_across_pillars",
+                                  "critic", "equal"]))
+for lang in ("en", "zh"):
+    ax = weights_remedies_plot(weight_cmp.rename(columns=remedy_keys), spec, cap=cap, lang=lang)
+    save_figure(ax.figure, figures / "fig_weights_remedies", lang=lang)
 plt.show()
 
 # %% [markdown]

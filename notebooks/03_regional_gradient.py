@@ -55,12 +55,16 @@ from gmindex.datasets import load_inputs
 from gmindex.density import kde_by_group
 from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
-from gmindex.figstyle import figure_size, rc_params, region_name, save_figure
-from gmindex.figstyle import pillar_colors as style_pillar_colors
-from gmindex.figstyle import pillar_names as style_pillar_names
-from gmindex.figstyle import region_colors as style_region_colors
+from gmindex.figstyle import new_figure, rc_params, save_figure
 from gmindex.io.writers import write_table
-from gmindex.plots import change_box_plot, kde_by_region_plot, kde_plot, sigma_plot
+from gmindex.plots import (
+    change_box_plot,
+    kde_by_region_plot,
+    kde_plot,
+    pillar_change_plot,
+    regional_means_plot,
+    sigma_plot,
+)
 from gmindex.provinces import default_registry
 from gmindex.regional import add_region, gradient_check, growth, regional_means
 
@@ -98,24 +102,13 @@ means_both.pivot(index=["scheme", "region"], columns="year", values="mean").rein
     [(s, r) for s in schemes for r in [*registry.region_order(s), "national"]]).round(3)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=figure_size("double", height_mm=25.4 * (3.6)), sharey=True)
-# One colour per region in every figure and map (gmindex.figstyle).
-region_colors = style_region_colors(regions=[*registry.region_order("region4"), "national"])
-for ax, s in zip(axes, schemes):
-    table = means[s]
-    for region, block in table.groupby("region", sort=False):
-        ax.plot(block["year"], block["mean"], marker="o", ms=4, color=region_colors[region],
-                ls="--" if region == "national" else "-", label=region)
-    ax.text(0.01, 0.99, region_name(s), transform=ax.transAxes, ha="left", va="top")
-    ax.set_xticks(years)
-    ax.set_xlabel("")
-    sns.despine(ax=ax)
-axes[0].set_ylabel("mean index score")
-handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=5, frameon=False, fontsize=8,
-           bbox_to_anchor=(0.5, 0.0))
-fig.tight_layout(rect=(0, 0.08, 1, 1))
-save_figure(fig, figures / "fig_regional_means", formats=("png", "pdf"))
+# One panel per scheme, named in its corner; one colour per region in every figure and map.
+for lang in ("en", "zh"):
+    fig, axes = new_figure("double", ncols=2, aspect=0.45, sharey=True, lang=lang)
+    for ax, s in zip(axes, schemes):
+        regional_means_plot(means[s], scheme=s, ax=ax, lang=lang)
+    axes[1].set_ylabel("")
+    save_figure(fig, figures / "fig_regional_means", lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -208,20 +201,10 @@ print(f"National mean score change {first}-{last}: {national_change.sum():.3f}; 
 pillar_change.round(3)
 
 # %%
-pillar_colors = style_pillar_colors(spec)  # the same pillar colours in every figure
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (3.6)))
 # Pillar and region names (not ids) from the spec and the registry, as in every figure.
-pillar_change.rename(columns=style_pillar_names(spec), index=region_name).plot.barh(
-    stacked=True, ax=ax, color=[pillar_colors[p] for p in pillar_change.columns], width=0.7)
-ax.axvline(0, color="0.3", lw=0.8)
-ax.invert_yaxis()
-ax.set_xlabel(f"Change in mean score {first}–{last}, by pillar contribution")
-ax.set_ylabel("")
-ax.legend(fontsize=7, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left", title="Pillar",
-          title_fontsize=8)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / "fig_score_change_by_pillar_region4", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = pillar_change_plot(pillar_change, spec, first=first, last=last, lang=lang)
+    save_figure(ax.figure, figures / "fig_score_change_by_pillar_region4", lang=lang)
 plt.show()
 
 # %% [markdown]

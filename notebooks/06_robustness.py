@@ -40,17 +40,16 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 import gmindex
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import figure_size, new_figure, rc_params, save_figure
+from gmindex.figstyle import font_family, new_figure, rc_params, save_figure
 from gmindex.io.writers import write_table
-from gmindex.plots import orderings_plot
+from gmindex.plots import orderings_plot, rank_intervals_plot, sensitivity_plot
 from gmindex.provinces import default_registry
 from gmindex.regional import gradient_check, regional_means
-from gmindex.robustness import monte_carlo, plot_rank_uncertainty, plot_sensitivity
+from gmindex.robustness import monte_carlo
 from gmindex.sensitivity import sobol_indices
 from gmindex.spec import read_spec
 
@@ -149,12 +148,9 @@ gaps[gaps["scheme"] == scheme].round(3)
 intervals = mc.rank_intervals.copy()
 write_table(intervals, results / "tab_rank_intervals", formats=("csv", "xlsx"))
 last = years[-1]
-fig, ax = plt.subplots(figsize=figure_size("double", height_mm=25.4 * (0.22 * intervals["code"].nunique() + 1.4)))
-plot_rank_uncertainty(mc, ax=ax, year=last)
-ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
-sns.despine(ax=ax)
-fig.tight_layout()
-save_figure(fig, figures / f"fig_rank_intervals_{last}", formats=("png", "pdf"))
+for lang in ("en", "zh"):
+    ax = rank_intervals_plot(mc.rank_uncertainty_frame(year=last, lang=lang), lang=lang)
+    save_figure(ax.figure, figures / f"fig_rank_intervals_{last}", lang=lang)
 plt.show()
 
 # %%
@@ -177,13 +173,15 @@ sens = mc.sensitivity_frame()
 write_table(sens, results / "tab_sensitivity_first_order", formats=("csv", "xlsx"))
 # Panels are named by a short label in the plot area (no titles; constrained layout keeps
 # every text inside the figure).
-fig, axes = new_figure("double", ncols=2, aspect=0.4)
-for ax, output, label in zip(axes, ["rank", "gap east - west"],
-                              ["(a) provinces' ranks", "(b) east − west gap"]):
-    plot_sensitivity(mc, ax=ax, output=output)
-    ax.set_title("")
-    ax.text(0.99, 0.02, label, transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
-save_figure(fig, figures / "fig_sensitivity_first_order")
+panel_labels = {"en": ["(a) Provinces' ranks", "(b) East − west gap"],
+                "zh": ["(a) 省份排名", "(b) 东西部差距"]}
+for lang in ("en", "zh"):
+    fig, axes = new_figure("double", ncols=2, aspect=0.4, lang=lang)
+    for ax, output, label in zip(axes, ["rank", "gap east - west"], panel_labels[lang]):
+        sensitivity_plot(sens, output=output, ax=ax, lang=lang)
+        ax.text(0.98, 0.02, label, transform=ax.transAxes, ha="right", va="bottom",
+                fontsize=7, fontfamily=font_family(lang))
+    save_figure(fig, figures / "fig_sensitivity_first_order", lang=lang)
 plt.show()
 for output in ("rank", "gap east - west"):
     part = sens[(sens["output"] == output) & (sens["factor"] != "not explained by one factor")]

@@ -24,6 +24,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 from gmindex import figstyle, plots  # noqa: E402
 from gmindex.convergence import sigma_convergence  # noqa: E402
 from gmindex.density import kde_by_group  # noqa: E402
+from gmindex.plots.checks import visible_texts  # noqa: E402
 from gmindex.regional import add_region, growth  # noqa: E402
 
 
@@ -231,3 +232,126 @@ def test_contact_sheet(tmp_path):
     if shutil.which("pdftotext"):  # the file names are printed under the thumbnails
         out = subprocess.run(["pdftotext", str(first[0]), "-"], capture_output=True, text=True)
         assert "fig_a.png" in out.stdout and "map_b.png" in out.stdout
+
+
+# ------------------------------------------------------------------ figures moved out of notebooks
+
+
+@pytest.fixture(scope="module")
+def result():
+    from gmindex.datasets import load_default_panel, load_default_spec
+    from gmindex.index import build_index
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return build_index(load_default_panel(), load_default_spec())
+
+
+def _has_cjk(s):
+    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
+
+
+def _study_axes(result, lang):
+    """One axes per figure moved out of the notebooks, by figure stem."""
+    from gmindex.regional import regional_means
+
+    spec = result.spec if hasattr(result, "spec") else None
+    if spec is None:
+        from gmindex.datasets import load_default_spec
+
+        spec = load_default_spec()
+    scores = result.scores
+    weights = result.weights
+    last = int(scores["year"].max())
+    first = int(scores["year"].min())
+    both = scores[scores["year"] == last][["code", "score"]].assign(
+        other=lambda d: d["score"].rank() ** 0.5)  # a second ordering to compare with
+    cmp = pd.DataFrame({"default": weights.set_index("indicator")["weight"],
+                        "equal": 1.0 / len(weights)})
+    ps = add_region(result.pillar_scores, scheme="region4")
+    mean = ps.groupby(["region", "pillar", "year"])["contribution"].mean()
+    change = (mean.xs(last, level="year") - mean.xs(first, level="year")).unstack("pillar")
+    wide = scores.pivot(index="code", columns="year", values="score")
+    ranks = wide.rank(ascending=False)
+    from gmindex.provinces import default_registry
+
+    reg = default_registry()
+    intervals = pd.DataFrame({
+        "code": ranks.index, "name": [reg.label(c, lang) for c in ranks.index],
+        "region": [reg.regions("region4")[c] for c in ranks.index],
+        "median": ranks.median(axis=1).to_numpy(), "lo": ranks.min(axis=1).to_numpy(),
+        "hi": ranks.max(axis=1).to_numpy(), "baseline": ranks[last].to_numpy()})
+    sens = pd.DataFrame({"factor": ["weighting", "normalization", "aggregation",
+                                    "not explained by one factor"],
+                         "output": "rank", "first_order": [0.4, 0.2, 0.1, 0.3]})
+    return {
+        "fig_weights_bar": plots.weights_bar_plot(weights, spec, lang=lang),
+        "fig_scores_first_last": plots.scores_first_last_plot(scores, lang=lang),
+        "fig_pillar_contributions": plots.pillar_contributions_plot(
+            result.pillar_scores, spec, year=last, lang=lang),
+        "fig_rank_sum_vs_topsis": plots.rank_comparison_plot(both, "score", "other", lang=lang),
+        "fig_weights_remedies": plots.weights_remedies_plot(cmp, spec, lang=lang),
+        "fig_regional_means": plots.regional_means_plot(
+            regional_means(scores, scheme="region4"), scheme="region4", lang=lang),
+        "fig_score_change_by_pillar": plots.pillar_change_plot(change, spec, first=first,
+                                                              last=last, lang=lang),
+        "fig_rank_intervals": plots.rank_intervals_plot(intervals, lang=lang),
+        "fig_sensitivity_first_order": plots.sensitivity_plot(sens, output="rank", lang=lang),
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_moved_figures_return_axes_without_titles_and_keep_text_inside(result, lang):
+    from matplotlib.axes import Axes
+
+    for stem, ax in _study_axes(result, lang).items():
+        assert isinstance(ax, Axes), stem
+        assert not ax.get_title() and not ax.figure.texts, stem  # captions go beside the image
+        outside = [t.get_text() for t in plots.texts_outside_figure(ax.figure)]
+        assert outside == [], (stem, outside)
+        names = [t for t in ax.get_yticklabels() if t.get_text()]
+        left = [t for t in ax.texts if t.get_gid() == "rank-name" and t.get_ha() == "right"]
+        for group in (names, left):
+            assert plots.overlapping_texts(group) == [], stem
+        texts = [t.get_text() for t in visible_texts(ax.figure)]
+        # Names, not snake_case ids, reach the figure.
+        assert not [t for t in texts if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", t)], (stem, texts)
+        if lang == "zh":
+            # Axis labels (or, without an axis label, the names drawn) are Chinese.
+            labels = [ax.get_xlabel(), ax.get_ylabel()] if ax.get_xlabel() or ax.get_ylabel() \
+                else [t.get_text() for t in ax.get_xticklabels()]
+            assert any(_has_cjk(t) for t in labels), (stem, labels)
+            assert sum(_has_cjk(t) for t in texts) >= 3, (stem, texts)
+        else:  # (English indicator names may hold a unit such as 亿元)
+            leg = ax.get_legend()
+            words = [ax.get_xlabel(), ax.get_ylabel()] + (
+                [t.get_text() for t in leg.get_texts()] if leg else [])
+            assert not any(_has_cjk(t) for t in words), (stem, words)
+        plt.close(ax.figure)
+
+
+def test_moved_figures_have_captions_in_both_languages():
+    from gmindex.captions import default_caption
+
+    for stem in ("fig_weights_bar", "fig_scores_first_last", "fig_pillar_contributions_2020",
+                 "fig_rank_sum_vs_topsis_2020", "fig_weights_remedies", "fig_regional_means",
+                 "fig_score_change_by_pillar_region4", "fig_rank_intervals_2020",
+                 "fig_sensitivity_first_order"):
+        en, zh = default_caption(stem, "en"), default_caption(stem, "zh")
+        assert en and zh and _has_cjk(zh) and not _has_cjk(en), stem
+        assert not re.search(r"\d+\.\d", en), stem  # no numbers from the results
+
+
+def test_zh_figures_name_provinces_pillars_and_regions_in_chinese(result):
+    from gmindex.datasets import load_default_spec
+
+    spec = load_default_spec()
+    ax = plots.scores_first_last_plot(result.scores, lang="zh")
+    assert "北京" in [t.get_text() for t in ax.get_yticklabels()]
+    assert "2020, 东部" in [t.get_text() for t in ax.get_legend().get_texts()]
+    ax = plots.pillar_contributions_plot(result.pillar_scores, spec, year=2020, lang="zh")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(
+        figstyle.pillar_names(spec, "zh").values())
+    ax = plots.weights_bar_plot(result.weights, spec, lang="en")
+    names = {i.name_en for i in spec.indicators}
+    assert {t.get_text().replace("\n", " ") for t in ax.get_yticklabels()} <= names
