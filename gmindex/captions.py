@@ -20,8 +20,9 @@ import re
 
 __all__ = ["CAPTIONS", "default_caption"]
 
-_DATA_EN = "Green manufacturing index (entropy weights, pooled min–max normalisation)."
-_DATA_ZH = "绿色制造指数（熵值法，混合极差标准化）。"
+_DATA_EN = ("Green manufacturing index (pooled min–max normalisation, entropy weights within "
+            "pillars, pillars combined as the spec says).")
+_DATA_ZH = "绿色制造指数（混合极差标准化，维度内熵值法赋权，维度间按指标体系设定合成）。"
 
 #: (stem pattern, English, Chinese); ``{1}`` in a text is the pattern's first group.
 CAPTIONS: list[tuple[str, str, str]] = [
@@ -84,6 +85,48 @@ CAPTIONS: list[tuple[str, str, str]] = [
     (r"fig_sensitivity_first_order", "First-order variance shares of the method choices for "
      "(a) provinces' ranks and (b) the east − west gap.",
      "各方法选择的一阶方差贡献：(a) 省份排名；(b) 东西部差距。"),
+    # the paper toolkit (gmindex.paper.figures)
+    (r"fig_dagum_decomposition", "Dagum Gini decomposition by year: within-region, net "
+     "between-region and transvariation parts of the overall Gini. " + _DATA_EN,
+     "Dagum基尼系数分解（逐年）：区域内、区域间净值与超变密度。" + _DATA_ZH),
+    (r"fig_paper_dagum_within", "Within-region Dagum Gini coefficients (G_jj) by year, one line "
+     "per region. " + _DATA_EN,
+     "各区域内部Dagum基尼系数（G_jj）的年度变化，每条线为一个区域。" + _DATA_ZH),
+    (r"fig_paper_dagum_between", "Between-region Dagum Gini coefficients (G_jh) by year, one "
+     "line per pair of regions. " + _DATA_EN,
+     "区域间Dagum基尼系数（G_jh）的年度变化，每条线为一对区域。" + _DATA_ZH),
+    (r"fig_paper_dagum_shares", "Contribution rates (%) of within-region, net between-region "
+     "and transvariation parts to the overall Dagum Gini, by year.",
+     "区域内、区域间净值与超变密度对总体Dagum基尼系数的贡献率（%），逐年。"),
+    (r"fig_paper_kde3d_(\w+)", "Kernel density evolution of the score ({1}): Gaussian kernel, "
+     "bandwidth rule written on the axes; a warning is drawn for groups of fewer than five "
+     "units. " + _DATA_EN,
+     "得分核密度的动态演进（{1}）：高斯核，带宽规则标于图中；单元少于5个的组绘有提示。"
+     + _DATA_ZH),
+    (r"fig_paper_moran_by_year", "Global Moran's I of the score by year (queen contiguity, "
+     "Hainan linked to Guangdong, row-standardised); filled markers: permutation p < 0.05, "
+     "permutation count written on the axes.",
+     "得分全局Moran's I的年度变化（Queen邻接，海南与广东相连，行标准化）；实心点为置换检验"
+     "p < 0.05，置换次数标于图中。"),
+    (r"fig_paper_moran_pillars", "Global Moran's I of each pillar score by year (same weights "
+     "and permutations as the index).",
+     "各维度得分全局Moran's I的年度变化（空间权重与置换次数同总指数）。"),
+    (r"fig_paper_lisa_first_last", "Local Moran (LISA) clusters of the score in the first and "
+     "the last year (queen contiguity, permutation p < 0.05).",
+     "首末年份得分的局部Moran（LISA）聚类（Queen邻接，置换检验p < 0.05）。"),
+    (r"fig_paper_lisa_bivariate_(\d+)", "Bivariate LISA clusters, {1}: a province's score "
+     "against its neighbours' covariate (queen contiguity, permutation p < 0.05).",
+     "{1}年双变量LISA聚类：本省得分与邻省协变量（Queen邻接，置换检验p < 0.05）。"),
+    (r"fig_paper_obstacles_(\d+)", "Obstacle degrees (障碍度) of the indicators, national mean "
+     "{1}: effective weight times the distance of the normalised value from 1, as a share of "
+     "the sum over indicators.",
+     "{1}年各指标障碍度（全国均值）：有效权重乘以标准化值与1的差距，占全部指标之和的比重。"),
+    (r"fig_paper_radar", "Pillar scores by region (simple means), first and last year of the "
+     "index.", "各区域维度得分（简单均值），指数首末年份。"),
+    (r"fig_paper_centre_trajectory", "Score-weighted centre of gravity by year and standard "
+     "deviational ellipses of the first and last year, computed in the Albers equal-area "
+     "projection.",
+     "得分加权重心的年度轨迹及首末年份标准差椭圆（Albers等积投影下计算）。"),
 ]
 
 
