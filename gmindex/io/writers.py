@@ -572,7 +572,11 @@ def save_figure(
     paths = []
     for fmt in formats:
         buffer = io.BytesIO()
-        with matplotlib.rc_context({"svg.hashsalt": "gmindex", "pdf.compression": 6}):
+        # TrueType (Type 42) fonts in PDF and text kept as text in SVG, whoever calls this:
+        # journal checks reject Type 3 fonts, and editors need to edit labels.
+        with matplotlib.rc_context({"svg.hashsalt": "gmindex", "pdf.compression": 6,
+                                    "pdf.fonttype": 42, "ps.fonttype": 42,
+                                    "svg.fonttype": "none"}):
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt], **savefig_kwargs)
         paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.{fmt}"), buffer.getvalue()))
     return paths

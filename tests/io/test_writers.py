@@ -203,3 +203,22 @@ def test_write_manifest_lists_files_with_hashes(tmp_path):
                                   "sha256": hashlib.sha256(b"x\n1\n").hexdigest()}]
     assert manifest["provenance"] == {"version": "0.1.0"}
     assert write_manifest(tmp_path, stamp={"version": "0.1.0"}).read_bytes() == path.read_bytes()
+
+
+def test_save_figure_embeds_truetype_fonts_whatever_the_caller_set(tmp_path):
+    # A notebook figure made without the package style still gets Type 42 fonts in PDF
+    # and editable text in SVG (journal checks reject Type 3 fonts).
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from gmindex.figstyle import pdf_font_subtypes
+    from gmindex.io.writers import save_figure
+
+    with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path"}):
+        fig, ax = plt.subplots()
+        ax.set_xlabel("score")
+        pdf, svg = save_figure(fig, tmp_path / "f", formats=("pdf", "svg"))
+        plt.close(fig)
+    subtypes = pdf_font_subtypes(pdf.read_bytes())
+    assert subtypes and "Type3" not in subtypes
+    assert "<text" in svg.read_text(encoding="utf-8")
