@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -35,11 +35,15 @@ class AnalysisResult:
         Plain-language lines (the gradient per year, skipped analyses).
     publication : dict of str to gmindex.tables.Table
         Formatted tables for papers (``regressions``).
+    paper : gmindex.paper.report.PaperResult or None
+        The paper toolkit's result (its figures are drawn from it by
+        :func:`gmindex.paper.report.paper_figures`); None when skipped.
     """
 
     tables: dict[str, pd.DataFrame]
     findings: tuple[str, ...]
     publication: dict = field(default_factory=dict)
+    paper: Any = None
 
 
 def value_added_weights(panel: pd.DataFrame, series: str = "industrial_va_100m_yuan") -> pd.DataFrame:
@@ -183,6 +187,7 @@ def analysis_tables(
     publication = {"regressions": regression_table(
         models, titles=[f"Gradient ({s})" for s in schemes] + ["Drivers (TWFE)"],
         star_p="wild" if any(m.extra_pvalues for m in models) else "cluster")}
+    extra = None
     if paper and set(codes) <= set(default_registry().codes):
         from gmindex.paper.report import paper_tables
 
@@ -193,7 +198,7 @@ def analysis_tables(
         findings += [f"[paper] {line}" for line in extra.findings]
     elif paper:
         findings.append("Paper tables skipped: they need province boundaries and neighbours.")
-    return AnalysisResult(tables, tuple(findings), publication)
+    return AnalysisResult(tables, tuple(findings), publication, extra)
 
 
 def write_analysis(analysis: AnalysisResult, outdir: str | Path, *,

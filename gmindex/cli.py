@@ -544,6 +544,10 @@ def analyse(
     formats: str = typer.Option(
         "csv", help="Table formats, comma-separated: csv,xlsx,dta,tex,md (xlsx adds about "
         "0.1 s per table; the publication tables are always written as .tex, .md and .csv)."),
+    figures: Optional[Path] = typer.Option(
+        None, "--figures", help="Also draw the paper figures (Dagum lines, 3-D densities, "
+        "Moran by year and pillar, LISA, obstacles, radar, centre of gravity) into this folder, "
+        "in English and Chinese."),
     methods: dict = None,
 ) -> None:
     """Regional gradient, disparity, convergence, spatial and regression tables."""
@@ -552,6 +556,8 @@ def analyse(
 
     fmts = _formats(formats, TABLE_FORMATS)
     check_output_folder(out)  # before the work, not after it
+    if figures is not None:
+        check_output_folder(figures, option="--figures")
     with _step("building the index"):
         res = _build(data, spec, registry, on_conflict, methods)
     with _step("running the analysis (bootstrap, permutations)"):
@@ -566,12 +572,21 @@ def analyse(
 
         with _step("evidence tables (indicator systems, roll-out, external validity)"):
             evidence = findings_tables(res)
-    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry)) as where:
+    outs = {"--out": out, **({"--figures": figures} if figures is not None else {})}
+    with staged_folders(outs, inputs=_inputs(data, spec, registry)) as where:
         with _step(f"writing tables to {out}/"):
             paths = write_analysis(analysis, where["--out"], formats=fmts,
                                    provenance=res.provenance)
             if evidence is not None:
                 paths += write_findings(evidence, where["--out"])
+        if figures is not None and analysis.paper is None:
+            console.print("[yellow]--figures: the paper figures need the province boundaries; "
+                          "none drawn[/yellow]")
+        elif figures is not None:
+            from gmindex.paper.report import paper_figures
+
+            with _step(f"drawing the paper figures into {figures}/"):
+                paths += paper_figures(res, analysis.paper, where["--figures"])
     for line in analysis.findings:
         console.print(line, markup=False)
     if "morans_i" in analysis.tables:

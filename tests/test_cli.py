@@ -1,6 +1,7 @@
 """Tests for the command-line interface (typer's test runner, real default data)."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 from gmindex.cli import app
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_build_writes_tables_and_provenance(tmp_path):
@@ -70,6 +72,17 @@ def test_method_options_are_shared_by_every_index_command():
         assert set(METHOD_OPTIONS) <= params, (name, set(METHOD_OPTIONS) - params)
         defaults = {p.name: p.default for p in group.commands[name].params}
         assert all(defaults[k] is None for k in METHOD_OPTIONS), name  # the spec decides
+
+
+def test_analyse_draws_the_paper_figures_when_asked(tmp_path):
+    result = runner.invoke(app, ["analyse", "--reps", "99", "--permutations", "99",
+                                 "--data", str(ROOT / "data" / "panel.csv"),
+                                 "--out", str(tmp_path / "r"), "--figures", str(tmp_path / "f")])
+    assert result.exit_code == 0, result.output
+    drawn = {p.name for p in (tmp_path / "f").iterdir()}
+    for stem in ("fig_paper_radar", "fig_paper_moran_by_year", "fig_paper_dagum_shares"):
+        assert {f"{stem}.png", f"{stem}_zh.png", f"{stem}.pdf"} <= drawn, stem
+    assert (tmp_path / "r" / "paper_obstacle_top_2020.csv").is_file()
 
 
 def test_analyse_uses_the_method_options(tmp_path, monkeypatch):
