@@ -43,6 +43,7 @@ __all__ = [
     "PILLAR_PALETTE",
     "REGION_COLOURS",
     "WIDTHS_MM",
+    "apply_font",
     "figure_size",
     "font_family",
     "new_figure",
@@ -217,6 +218,23 @@ def font_family(lang: str = "en") -> list[str]:
     if _check_lang(lang) == "zh":
         return [use_cjk_font(), "DejaVu Sans"]
     return ["DejaVu Sans", use_cjk_font()]
+
+
+def apply_font(ax: Any, lang: str = "en") -> Any:
+    """Put the language's font stack on every text of an axes (labels, ticks, texts, legend).
+
+    Plot functions call it last, so names set after drawing (e.g. Chinese province
+    names on tick labels) get the CJK font too.  Returns ``ax``.
+    """
+    fam = font_family(lang)
+    for t in [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
+              *ax.texts]:
+        t.set_fontfamily(fam)
+    leg = ax.get_legend()
+    if leg is not None:
+        for t in [*leg.get_texts(), leg.get_title()]:
+            t.set_fontfamily(fam)
+    return ax
 
 
 def rc_params(lang: str = "en", width: str = "double") -> dict[str, Any]:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from gmindex.figstyle import (
+    apply_font,
     MIN_GROUP,
     font_family,
     new_figure,
@@ -51,16 +52,6 @@ def _ax(ax: Any, lang: str, width: str, **kw: Any) -> Any:
     _, ax = new_figure(width, lang=lang, **kw)
     return ax
 
-
-def _fonts(ax: Any, lang: str) -> None:
-    """Put the language's font stack on every text of the axes (ticks, labels, legend)."""
-    fam = font_family(lang)
-    for t in [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels()]:
-        t.set_fontfamily(fam)
-    leg = ax.get_legend()
-    if leg is not None:
-        for t in [*leg.get_texts(), leg.get_title()]:
-            t.set_fontfamily(fam)
 
 
 def _check_not_cut(block: pd.DataFrame, what: str) -> None:
@@ -125,7 +116,7 @@ def kde_plot(kde: pd.DataFrame, *, hue: str = "year", ax: Any = None, lang: str 
     sizes = kde.groupby(hue, sort=False)["n"].max()
     small_group_note(ax, {str(g): int(n) for g, n in sizes.items()}, lang,
                      names={str(g): str(g) for g in sizes.index})
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -220,7 +211,7 @@ def sigma_plot(by_year: pd.DataFrame, *, measure: str = "cv", ax: Any = None, la
     if note is not None:  # under the legend, outside the plot area
         note.set_va("bottom")
         note.set_wrap(True)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -260,5 +251,5 @@ def change_box_plot(growth: pd.DataFrame, *, scheme: str = "region4", registry: 
     ax.set_xlabel("")
     ax.set_ylabel(text("change", lang))
     small_group_note(ax, {r: int(sizes[r]) for r in order}, lang)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax

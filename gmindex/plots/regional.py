@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from gmindex.figstyle import (
-    font_family,
+    apply_font,
     new_figure,
     pillar_colors,
     pillar_names,
@@ -46,16 +46,6 @@ _WORDS = {
            "change": "{first}–{last}年平均得分变化（按维度贡献分解）"},
 }
 
-
-def _fonts(ax: Any, lang: str) -> None:
-    fam = font_family(lang)
-    for t in [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
-              *ax.texts]:
-        t.set_fontfamily(fam)
-    leg = ax.get_legend()
-    if leg is not None:
-        for t in [*leg.get_texts(), leg.get_title()]:
-            t.set_fontfamily(fam)
 
 
 @styled
@@ -108,7 +98,7 @@ def regional_means_plot(means: pd.DataFrame, *, scheme: str = "region4", column:
                 t.set_va("bottom")
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -168,5 +158,5 @@ def pillar_change_plot(change: pd.DataFrame, spec: Any, *, first: int, last: int
               title=_WORDS[lang]["pillar"])
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gmindex.figstyle import font_family, new_figure, region_colors, styled
+from gmindex.figstyle import apply_font, new_figure, region_colors, styled
 
 __all__ = ["FACTOR_NAMES", "rank_intervals_plot", "sensitivity_plot"]
 
@@ -47,16 +47,6 @@ _WORDS = {
            "rank_axis": "排名（1 为最高）", "share": "输出方差份额（一阶）"},
 }
 
-
-def _fonts(ax: Any, lang: str) -> None:
-    fam = font_family(lang)
-    for t in [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
-              *ax.texts]:
-        t.set_fontfamily(fam)
-    leg = ax.get_legend()
-    if leg is not None:
-        for t in [*leg.get_texts(), leg.get_title()]:
-            t.set_fontfamily(fam)
 
 
 @styled
@@ -96,7 +86,7 @@ def rank_intervals_plot(frame: pd.DataFrame, *, scheme: str = "region4", ax: Any
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -133,5 +123,5 @@ def sensitivity_plot(frame: pd.DataFrame, *, output: str = "rank", ax: Any = Non
     ax.set_xlabel(_WORDS[lang]["share"])
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from gmindex.figstyle import (
-    font_family,
+    apply_font,
     new_figure,
     pillar_colors,
     pillar_names,
@@ -59,17 +59,6 @@ def _registry(registry: Any) -> Any:
         return default_registry()
     return registry
 
-
-def _fonts(ax: Any, lang: str) -> None:
-    """Put the language's font stack on every text of the axes (ticks, labels, legend, texts)."""
-    fam = font_family(lang)
-    for t in [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
-              *ax.texts]:
-        t.set_fontfamily(fam)
-    leg = ax.get_legend()
-    if leg is not None:
-        for t in [*leg.get_texts(), leg.get_title()]:
-            t.set_fontfamily(fam)
 
 
 def _despine(ax: Any) -> None:
@@ -131,7 +120,7 @@ def weights_bar_plot(weights: pd.DataFrame, spec: Any, *, flag_share: float | No
               loc="lower right")
     ax.set_xlabel(words["entropy_weight"])
     _despine(ax)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -183,7 +172,7 @@ def scores_first_last_plot(scores: pd.DataFrame, *, first: int | None = None,
     ax.legend(loc="lower right", frameon=False)
     ax.set_xlabel(_WORDS[lang]["score01"])
     _despine(ax)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -229,7 +218,7 @@ def pillar_contributions_plot(pillar_scores: pd.DataFrame, spec: Any, *, year: i
     ax.legend(loc="lower right", frameon=False, title=_WORDS[lang]["pillar"])
     ax.set_xlabel(text("contribution", lang))
     _despine(ax)
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
 
 
@@ -282,5 +271,5 @@ def rank_comparison_plot(frame: pd.DataFrame, left: str, right: str, *,
     handles = [Line2D([], [], color=c, lw=2) for c in colours.values()]
     ax.legend(handles, [region_name(r, lang) for r in colours], frameon=False,
               loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=len(colours))
-    _fonts(ax, lang)
+    apply_font(ax, lang)
     return ax
