@@ -56,11 +56,13 @@ __all__ = [
     "region_names",
     "rc_params",
     "save_figure",
+    "save_variants",
     "small_group_note",
     "style_context",
     "styled",
     "text",
     "use_cjk_font",
+    "variant_stem",
 ]
 
 LANGS = ("en", "zh")
@@ -670,6 +672,99 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
         paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.caption.md"),
                                    body.encode("utf-8")))
     return paths
+
+
+def variant_stem(path_stem: str | Path, width: str = "double") -> Path:
+    """File stem of a width: the double-width stem as given, ``_single`` added for single.
+
+    Examples
+    --------
+    >>> variant_stem("figures/fig_x", "single").name
+    'fig_x_single'
+    >>> variant_stem("figures/fig_x").name
+    'fig_x'
+    """
+    stem = Path(path_stem)
+    if _check_width(width) == "single" and not stem.name.endswith("_single"):
+        stem = stem.with_name(f"{stem.name}_single")
+    return stem
+
+
+def save_variants(draw: Any, path_stem: str | Path, *, langs: Sequence[str] = LANGS,
+                  widths: Sequence[str] = ("double", "single"), keep: str | None = "double",
+                  **save_kwargs: Any) -> list[Path]:
+    """Draw and save a figure in every language and printed width.
+
+    ``draw(lang, width)`` returns a figure (or an axes, or an array of axes)
+    drawn at that width; it runs inside :func:`style_context` of its language
+    and width, so artists it creates get the matching fonts and sizes.  Each
+    figure is saved with :func:`save_figure` as ``<stem>`` (double width) or
+    ``<stem>_single`` (single width), with ``_zh`` added for Chinese.
+
+    Parameters
+    ----------
+    draw : callable (lang, width) -> Figure or Axes
+    path_stem : path
+        Double-width English stem, e.g. ``figures / "fig_scores"``.
+    langs, widths : sequences
+        Languages and widths to write (all by default).
+    keep : {"double", "single"} or None
+        Figures of this width stay open (for display in a notebook); the
+        others are closed after saving.  ``None`` closes all.
+    **save_kwargs
+        Passed to :func:`save_figure` (``formats``, ``caption``, ...).
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+
+    Examples
+    --------
+    >>> import matplotlib, tempfile
+    >>> matplotlib.use("Agg")
+    >>> def draw(lang, width):
+    ...     fig, ax = new_figure(width, lang=lang)
+    ...     ax.plot([0, 1], [0, 1])
+    ...     return fig
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     paths = save_variants(draw, Path(d) / "demo", formats=("png",), keep=None)
+    ...     sorted(p.name for p in paths)
+    ['demo.png', 'demo_single.png', 'demo_single_zh.png', 'demo_zh.png']
+    """
+    import matplotlib.pyplot as plt
+
+    if keep is not None:
+        _check_width(keep)
+    paths: list[Path] = []
+    for width in widths:
+        stem = variant_stem(path_stem, width)
+        for lang in langs:
+            _check_lang(lang)
+            with style_context(lang, width):
+                drawn = draw(lang, width)
+                fig = _as_figure(drawn)
+                paths += save_figure(fig, stem, lang=lang, **save_kwargs)
+            if width != keep:
+                plt.close(fig)
+    return paths
+
+
+def _as_figure(drawn: Any) -> Any:
+    """The figure of what a drawing function returned (figure, axes or axes array)."""
+    if hasattr(drawn, "savefig"):
+        return drawn
+    if hasattr(drawn, "figure") and hasattr(drawn.figure, "savefig"):
+        return drawn.figure
+    try:
+        import numpy as np
+
+        first = np.asarray(drawn, dtype=object).flat[0]
+    except (TypeError, IndexError):
+        first = None
+    if first is not None and hasattr(getattr(first, "figure", None), "savefig"):
+        return first.figure
+    raise TypeError(f"draw(lang, width) must return a Figure or Axes, got {type(drawn).__name__}")
 
 
 def pdf_font_subtypes(data: bytes) -> set[str]:

@@ -37,7 +37,7 @@ import gmindex
 from gmindex.coverage import coverage_table
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import rc_params, save_figure
+from gmindex.figstyle import rc_params, save_figure, variant_stem
 from gmindex.io.writers import write_table
 from gmindex.plots import coverage_heatmap
 from gmindex.provinces import default_registry
@@ -104,9 +104,11 @@ cov
 cov_all = coverage_table(panel, registry=registry, years=years)
 counts = cov_all.drop(columns="missing_units")
 # Colour and number count the same thing: provinces MISSING (white, unnumbered = complete).
-for lang in ("en", "zh"):
-    ax = coverage_heatmap(counts, total=len(registry), lang=lang)
-    save_figure(ax.figure, figures / "fig_coverage_by_series", lang=lang)
+# Every figure in English and Chinese, at double (180 mm) and single (88 mm) column width.
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = coverage_heatmap(counts, total=len(registry), lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_coverage_by_series", width), lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -129,12 +131,14 @@ print(f"The spec reads {n_series} series; provinces lacking some in {years[0]}-{
 incomplete
 
 # %%
-for lang in ("en", "zh"):
-    ax = coverage_heatmap(
-        by_province, total=n_series, unit_word="series" if lang == "en" else "序列", lang=lang,
-        labels={f"{c} {registry.label(c)}": f"{c} {registry.label(c, lang)}"
-                for c in registry.codes})
-    save_figure(ax.figure, figures / "fig_coverage_by_province", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = coverage_heatmap(
+            by_province, total=n_series, unit_word="series" if lang == "en" else "序列", lang=lang,
+            width=width, labels={f"{c} {registry.label(c)}": f"{c} {registry.label(c, lang)}"
+                                 for c in registry.codes})
+        save_figure(ax.figure, variant_stem(figures / "fig_coverage_by_province", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]

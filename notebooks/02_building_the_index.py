@@ -43,7 +43,7 @@ from scipy.special import xlogy
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import rc_params, save_figure
+from gmindex.figstyle import rc_params, save_figure, variant_stem
 from gmindex.io.writers import write_table
 from gmindex.plots import (
     pillar_contributions_plot,
@@ -177,9 +177,11 @@ weights = res.weights.copy()
 weights["name"] = weights["indicator"].map({i.id: i.name_en for i in spec.indicators})
 write_table(weights, results / "tab_weights_entropy", formats=("csv", "xlsx"))
 # Indicator and pillar names from the spec, pillar colours as in every figure.
-for lang in ("en", "zh"):
-    ax = weights_bar_plot(weights, spec, lang=lang)
-    save_figure(ax.figure, figures / "fig_weights_bar", lang=lang)
+# Every figure in English and Chinese, at double (180 mm) and single (88 mm) column width.
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = weights_bar_plot(weights, spec, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_weights_bar", width), lang=lang)
 plt.show()
 
 # %%
@@ -210,9 +212,11 @@ ranks.round(4)
 # %%
 first = years[0]
 wide_s = res.scores.pivot(index="code", columns="year", values="score").sort_values(last)
-for lang in ("en", "zh"):
-    ax = scores_first_last_plot(res.scores, first=first, last=last, registry=registry, lang=lang)
-    save_figure(ax.figure, figures / "fig_scores_first_last", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = scores_first_last_plot(
+            res.scores, first=first, last=last, registry=registry, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_scores_first_last", width), lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -221,10 +225,13 @@ plt.show()
 
 # %%
 # Provinces in the order of the previous figure (last year's score).
-for lang in ("en", "zh"):
-    ax = pillar_contributions_plot(res.pillar_scores, spec, year=last, order=list(wide_s.index),
-                                   registry=registry, lang=lang)
-    save_figure(ax.figure, figures / f"fig_pillar_contributions_{last}", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = pillar_contributions_plot(
+            res.pillar_scores, spec, year=last, order=list(wide_s.index), registry=registry,
+            lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / f"fig_pillar_contributions_{last}", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -259,9 +266,11 @@ py_weights.round(3)
 
 # %%
 # Each indicator in its pillar's colour (the same in every figure), pooled weight dotted.
-for lang in ("en", "zh"):
-    ax = weights_per_year_plot(py_weights, spec, lang=lang)
-    save_figure(ax.figure, figures / "fig_weights_per_year", lang=lang)
+# Double width only: the legend of one line per indicator needs the full page.
+for width in ("double",):
+    for lang in ("en", "zh"):
+        ax = weights_per_year_plot(py_weights, spec, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_weights_per_year", width), lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -325,9 +334,12 @@ print(means.round(3).to_string())
 # %%
 last_scores = add_region(scores_all[scores_all["year"] == last], scheme="region4",
                          registry=registry)
-for lang in ("en", "zh"):
-    ax = rank_comparison_plot(last_scores, "default", "topsis", registry=registry, lang=lang)
-    save_figure(ax.figure, figures / f"fig_rank_sum_vs_topsis_{last}", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = rank_comparison_plot(
+            last_scores, "default", "topsis", registry=registry, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / f"fig_rank_sum_vs_topsis_{last}", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -362,9 +374,11 @@ weight_cmp.round(3)
 # Variants by key in the figure (names in each language from gmindex.plots.weights).
 remedy_keys = dict(zip(remedies, ["flat_entropy", "cap", "default", "entropy_across_pillars",
                                   "critic", "equal"]))
-for lang in ("en", "zh"):
-    ax = weights_remedies_plot(weight_cmp.rename(columns=remedy_keys), spec, cap=cap, lang=lang)
-    save_figure(ax.figure, figures / "fig_weights_remedies", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = weights_remedies_plot(
+            weight_cmp.rename(columns=remedy_keys), spec, cap=cap, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_weights_remedies", width), lang=lang)
 plt.show()
 
 # %% [markdown]

@@ -55,7 +55,15 @@ from gmindex.datasets import load_inputs
 from gmindex.density import kde_by_group
 from gmindex.disparity import dagum_by_year, theil_by_year
 from gmindex.index import build_index
-from gmindex.figstyle import new_figure, rc_params, save_figure
+from gmindex.figstyle import (
+    FONT_SIZES,
+    new_figure,
+    rc_params,
+    region_name,
+    save_figure,
+    style_context,
+    variant_stem,
+)
 from gmindex.io.writers import write_table
 from gmindex.plots import (
     change_box_plot,
@@ -103,12 +111,21 @@ means_both.pivot(index=["scheme", "region"], columns="year", values="mean").rein
 
 # %%
 # One panel per scheme, named in its corner; one colour per region in every figure and map.
-for lang in ("en", "zh"):
-    fig, axes = new_figure("double", ncols=2, aspect=0.45, sharey=True, lang=lang)
-    for ax, s in zip(axes, schemes):
-        regional_means_plot(means[s], scheme=s, ax=ax, lang=lang)
-    axes[1].set_ylabel("")
-    save_figure(fig, figures / "fig_regional_means", lang=lang)
+# Every figure in English and Chinese, at double (180 mm) and single (88 mm) column width.
+# At single width the two panels stack, so each keeps the full column for its notes.
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        if width == "double":
+            fig, axes = new_figure(width, ncols=2, aspect=0.45, sharey=True, lang=lang)
+        else:
+            fig, axes = new_figure(width, nrows=2, aspect=1.25, sharex=True, lang=lang)
+        for ax, s in zip(axes, schemes):
+            regional_means_plot(means[s], scheme=s, ax=ax, lang=lang, width=width)
+        if width == "double":
+            axes[1].set_ylabel("")
+        else:
+            axes[0].set_xlabel("")
+        save_figure(fig, variant_stem(figures / "fig_regional_means", width), lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -202,9 +219,12 @@ pillar_change.round(3)
 
 # %%
 # Pillar and region names (not ids) from the spec and the registry, as in every figure.
-for lang in ("en", "zh"):
-    ax = pillar_change_plot(pillar_change, spec, first=first, last=last, lang=lang)
-    save_figure(ax.figure, figures / "fig_score_change_by_pillar_region4", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = pillar_change_plot(
+            pillar_change, spec, first=first, last=last, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_score_change_by_pillar_region4", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -215,9 +235,11 @@ plt.show()
 prov_growth = add_region(growth(scores, start=first, end=last), scheme=scheme, registry=registry)
 prov_growth.insert(1, "name", prov_growth["code"].map(registry.labels("en")))
 write_table(prov_growth, results / f"tab_province_growth_{scheme}", formats=("csv", "xlsx"))
-for lang in ("en", "zh"):
-    ax = change_box_plot(prov_growth, scheme=scheme, registry=registry, lang=lang)
-    save_figure(ax.figure, figures / f"fig_province_change_{scheme}", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = change_box_plot(prov_growth, scheme=scheme, registry=registry, lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / f"fig_province_change_{scheme}", width),
+                    lang=lang)
 plt.show()
 prov_growth.sort_values("change").groupby("region", sort=False).head(2)[
     ["code", "name", "region", "value_start", "value_end", "change"]].round(3)
@@ -232,9 +254,10 @@ prov_growth.sort_values("change").groupby("region", sort=False).head(2)[
 # %%
 # No clip: the grid runs 3 bandwidths past the data, so every curve is seen falling to zero.
 kde_years = kde_by_group(scores, by=("year",), grid=200)
-for lang in ("en", "zh"):
-    ax = kde_plot(kde_years, hue="year", lang=lang)
-    save_figure(ax.figure, figures / "fig_kde_by_year", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = kde_plot(kde_years, hue="year", lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / "fig_kde_by_year", width), lang=lang)
 plt.show()
 
 # %%
@@ -245,10 +268,13 @@ with warnings.catch_warnings(record=True) as caught:
 for w in caught:
     print("note:", w.message)
 # Regions with fewer than 5 provinces (the Northeast has 3) carry a warning on their panel.
-for lang in ("en", "zh"):
-    fig = kde_by_region_plot(kde_regions.dropna(subset=["density"]), scheme=scheme,
-                             registry=registry, lang=lang)
-    save_figure(fig, figures / f"fig_kde_by_region_{scheme}", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = kde_by_region_plot(
+            kde_regions.dropna(subset=["density"]), scheme=scheme, registry=registry, lang=lang,
+            width=width)
+        save_figure(ax.figure, variant_stem(figures / f"fig_kde_by_region_{scheme}", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -280,26 +306,43 @@ for s in schemes:
           f"{o['between_net_share'].iloc[-1]:.1%}")
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
-parts = {"within": "within regions (G_w)", "between_net": "net between regions (G_nb)",
-         "transvariation": "transvariation (G_t)"}
+# One panel per scheme, named in its corner (no title: the caption belongs to the paper).
+dagum_words = {
+    "en": {"within": "Within regions (G_w)", "between_net": "Net between regions (G_nb)",
+           "transvariation": "Transvariation (G_t)", "total": "Total Gini",
+           "ylabel": "Gini contribution"},
+    "zh": {"within": "区域内差异 (G_w)", "between_net": "区域间净差异 (G_nb)",
+           "transvariation": "超变密度 (G_t)", "total": "总体基尼系数",
+           "ylabel": "对基尼系数的贡献"},
+}
 part_colors = sns.color_palette("colorblind", 3)
-for ax, s in zip(axes, schemes):
-    o = overall.loc[s]
-    bottom = pd.Series(0.0, index=o.index)
-    for part, color in zip(parts, part_colors):
-        ax.bar(o.index, o[part], bottom=bottom, color=color, label=parts[part], width=0.6)
-        bottom = bottom + o[part]
-    ax.plot(o.index, o["total"], color="black", marker="o", ms=3, lw=1, label="total Gini")
-    ax.set_title(f"Dagum decomposition ({s})")
-    ax.set_xticks(years)
-    sns.despine(ax=ax)
-axes[0].set_ylabel("Gini contribution")
-handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=8,
-           bbox_to_anchor=(0.5, 0.0))
-fig.tight_layout(rect=(0, 0.08, 1, 1))
-save_figure(fig, figures / "fig_dagum_decomposition", formats=("png", "pdf"))
+
+
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        words = dagum_words[lang]
+        with style_context(lang, width):  # fonts and sizes of the language and width
+            fig, axes = new_figure(width, ncols=2, aspect=0.42 if width == "double" else 0.7,
+                                   sharey=True, lang=lang)
+            for ax, s in zip(axes, schemes):
+                o = overall.loc[s]
+                bottom = pd.Series(0.0, index=o.index)
+                for part, color in zip(["within", "between_net", "transvariation"],
+                                       part_colors):
+                    ax.bar(o.index, o[part], bottom=bottom, color=color, label=words[part],
+                           width=0.6)
+                    bottom = bottom + o[part]
+                ax.plot(o.index, o["total"], color="black", marker="o", label=words["total"])
+                ax.text(0.99, 0.98, region_name(s, lang), transform=ax.transAxes, ha="right",
+                        va="top", fontsize=FONT_SIZES[width]["small"], color="0.3")
+                ax.set_xticks(years)
+                ax.set_ylim(0, overall["total"].max() * 1.25)
+            axes[0].set_ylabel(words["ylabel"])
+            handles, labels = axes[0].get_legend_handles_labels()
+            fig.legend(handles, labels, loc="outside lower center",
+                       ncol=2 if width == "single" else 4)
+            save_figure(fig, variant_stem(figures / "fig_dagum_decomposition", width),
+                        lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -350,9 +393,11 @@ for row in trend.itertuples():
           f"{'converging' if row.converging else 'no significant decline'}")
 
 # %%
-for lang in ("en", "zh"):
-    ax = sigma_plot(sigma.by_year, measure="cv", lang=lang)
-    save_figure(ax.figure, figures / f"fig_sigma_convergence_{scheme}", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = sigma_plot(sigma.by_year, measure="cv", lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / f"fig_sigma_convergence_{scheme}", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]

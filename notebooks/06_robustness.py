@@ -44,7 +44,14 @@ import pandas as pd
 import gmindex
 from gmindex.datasets import data_dir, load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import font_family, new_figure, rc_params, save_figure
+from gmindex.figstyle import (
+    FONT_SIZES,
+    font_family,
+    new_figure,
+    rc_params,
+    save_figure,
+    variant_stem,
+)
 from gmindex.io.writers import write_table
 from gmindex.plots import orderings_plot, rank_intervals_plot, sensitivity_plot
 from gmindex.provinces import default_registry
@@ -108,12 +115,18 @@ weakest.round(3)
 # holds) get their own marker, dash and a small sideways offset, so none hides another.
 shown_orderings = ["east > central > west", "east > central", "central > west",
                    "central > northeast", "west > northeast"]
-for lang in ("en", "zh"):
-    fig, axes = new_figure("double", lang=lang, ncols=2, aspect=0.42, sharey=True)
-    for ax, scheme_shown in zip(axes, orderings["scheme"].unique()):
-        orderings_plot(orderings, scheme=scheme_shown, shown=shown_orderings, ax=ax, lang=lang,
-                       width="double")
-    save_figure(fig, figures / "fig_robustness_orderings", lang=lang)
+# Every figure in English and Chinese, at double (180 mm) and single (88 mm) column width;
+# at single width the two panels stack.
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        if width == "double":
+            fig, axes = new_figure(width, lang=lang, ncols=2, aspect=0.42, sharey=True)
+        else:
+            fig, axes = new_figure(width, lang=lang, nrows=2, aspect=1.25, sharex=True)
+        for ax, scheme_shown in zip(axes, orderings["scheme"].unique()):
+            orderings_plot(orderings, scheme=scheme_shown, shown=shown_orderings, ax=ax,
+                           lang=lang, width=width)
+        save_figure(fig, variant_stem(figures / "fig_robustness_orderings", width), lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -148,9 +161,12 @@ gaps[gaps["scheme"] == scheme].round(3)
 intervals = mc.rank_intervals.copy()
 write_table(intervals, results / "tab_rank_intervals", formats=("csv", "xlsx"))
 last = years[-1]
-for lang in ("en", "zh"):
-    ax = rank_intervals_plot(mc.rank_uncertainty_frame(year=last, lang=lang), lang=lang)
-    save_figure(ax.figure, figures / f"fig_rank_intervals_{last}", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = rank_intervals_plot(
+            mc.rank_uncertainty_frame(year=last, lang=lang), lang=lang, width=width)
+        save_figure(ax.figure, variant_stem(figures / f"fig_rank_intervals_{last}", width),
+                    lang=lang)
 plt.show()
 
 # %%
@@ -175,13 +191,18 @@ write_table(sens, results / "tab_sensitivity_first_order", formats=("csv", "xlsx
 # every text inside the figure).
 panel_labels = {"en": ["(a) Provinces' ranks", "(b) East − west gap"],
                 "zh": ["(a) 省份排名", "(b) 东西部差距"]}
-for lang in ("en", "zh"):
-    fig, axes = new_figure("double", ncols=2, aspect=0.4, lang=lang)
-    for ax, output, label in zip(axes, ["rank", "gap east - west"], panel_labels[lang]):
-        sensitivity_plot(sens, output=output, ax=ax, lang=lang)
-        ax.text(0.98, 0.02, label, transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=7, fontfamily=font_family(lang))
-    save_figure(fig, figures / "fig_sensitivity_first_order", lang=lang)
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        if width == "double":
+            fig, axes = new_figure(width, ncols=2, aspect=0.4, lang=lang)
+        else:
+            fig, axes = new_figure(width, nrows=2, aspect=1.1, lang=lang)
+        for ax, output, label in zip(axes, ["rank", "gap east - west"], panel_labels[lang]):
+            sensitivity_plot(sens, output=output, ax=ax, lang=lang, width=width)
+            ax.text(0.98, 0.02, label, transform=ax.transAxes, ha="right", va="bottom",
+                    fontsize=FONT_SIZES[width]["small"] + 1, fontfamily=font_family(lang))
+        save_figure(fig, variant_stem(figures / "fig_sensitivity_first_order", width),
+                    lang=lang)
 plt.show()
 for output in ("rank", "gap east - west"):
     part = sens[(sens["output"] == output) & (sens["factor"] != "not explained by one factor")]

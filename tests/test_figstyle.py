@@ -119,3 +119,38 @@ def test_study_figures_have_captions_in_both_languages(tmp_path):
                                  lang="zh")
     assert paths[-1].name == "fig_kde_by_year_zh.caption.md"
     assert "核密度" in paths[-1].read_text(encoding="utf-8")
+
+
+def test_save_variants_writes_every_language_and_width(tmp_path):
+    seen = []
+
+    def draw(lang, width):
+        # the drawing runs in the style of its language and width
+        seen.append((lang, width, matplotlib.rcParams["font.size"]))
+        fig, ax = figstyle.new_figure(width, lang=lang)
+        ax.plot([0, 1], [0, 1])
+        return ax
+
+    paths = figstyle.save_variants(draw, tmp_path / "fig_demo", formats=("png",),
+                                   caption={"en": "Demo.", "zh": "示例。"})
+    names = sorted(p.name for p in paths)
+    assert names == sorted([
+        "fig_demo.png", "fig_demo.caption.md", "fig_demo_zh.png", "fig_demo_zh.caption.md",
+        "fig_demo_single.png", "fig_demo_single.caption.md",
+        "fig_demo_single_zh.png", "fig_demo_single_zh.caption.md"])
+    assert seen == [("en", "double", 7.5), ("zh", "double", 7.5),
+                    ("en", "single", 6.0), ("zh", "single", 6.0)]
+    from PIL import Image
+
+    single = Image.open(tmp_path / "fig_demo_single.png").size[0]
+    double = Image.open(tmp_path / "fig_demo.png").size[0]
+    assert abs(single / double - 88 / 180) < 0.01
+    # double-width figures stay open for display, single-width ones are closed
+    open_widths = [round(plt.figure(n).get_figwidth() * 25.4) for n in plt.get_fignums()]
+    assert 88 not in open_widths
+    plt.close("all")
+
+
+def test_save_variants_rejects_a_non_figure(tmp_path):
+    with pytest.raises(TypeError, match="Figure or Axes"):
+        figstyle.save_variants(lambda lang, width: None, tmp_path / "x", formats=("png",))

@@ -236,7 +236,8 @@ def orderings_plot(orderings: pd.DataFrame, *, scheme: str, shown: list[str] | N
     ax.set_ylabel("Share of draws in which it holds" if lang == "en" else "成立的抽样比例",
                   fontfamily=font_family(lang))
     ax.set_xlabel(text("year", lang), fontfamily=font_family(lang))
-    ax.legend(loc="lower left", prop={"family": font_family(lang), "size": 5.5},
+    # "best": the place covering the fewest points (shares sit near 0 or 1 at either end).
+    ax.legend(loc="best", prop={"family": font_family(lang), "size": 5.5},
               title=region_name(scheme, lang),
               title_fontproperties={"family": font_family(lang), "size": 5.5})
     return ax

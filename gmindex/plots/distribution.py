@@ -137,17 +137,18 @@ def kde_by_region_plot(kde: pd.DataFrame, *, scheme: str = "region4", registry: 
 
     reg = registry if registry is not None else default_registry()
     order = [r for r in reg.region_order(scheme) if r in set(kde["region"])]
-    ncols = 2
+    # One column of panels at single width, so each panel keeps a full column for its texts.
+    ncols = 2 if width == "double" else 1
     nrows = -(-len(order) // ncols)
     if fig is None:
         fig, axes = new_figure(width, lang=lang, nrows=nrows, ncols=ncols,
-                               aspect=0.3 * nrows + 0.1, sharex=True)
+                               aspect=(0.3 if ncols == 2 else 0.5) * nrows + 0.1, sharex=True)
     else:
         axes = fig.subplots(nrows, ncols, sharex=True)
     axes = np.atleast_1d(axes).ravel()
     for ax, region in zip(axes, order):
         block = kde[kde["region"] == region]
-        kde_plot(block, hue="year", ax=ax, lang=lang)
+        kde_plot(block, hue="year", ax=ax, lang=lang, width=width)
         n = int(block["n"].max())
         ax.text(0.01, 0.99 if n >= MIN_GROUP else 0.88,
                 f"{region_name(region, lang)} ({text('n_units', lang, n=n)})",

@@ -135,8 +135,9 @@ def pillar_change_plot(change: pd.DataFrame, spec: Any, *, first: int, last: int
     """
     import numpy as np
 
-    if ax is None:
-        _, ax = new_figure(width, lang=lang, aspect=0.45)
+    own_figure = ax is None
+    if own_figure:
+        _, ax = new_figure(width, lang=lang, aspect=0.45 if width == "double" else 0.9)
     colours = pillar_colors(spec)
     names = pillar_names(spec, lang)
     cols = [p for p in colours if p in change.columns]
@@ -154,8 +155,14 @@ def pillar_change_plot(change: pd.DataFrame, spec: Any, *, first: int, last: int
     ax.set_yticks(y, [region_name(r, lang) for r in change.index])
     ax.set_ylim(len(change) - 0.5, -0.5)
     ax.set_xlabel(_WORDS[lang]["change"].format(first=first, last=last))
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              title=_WORDS[lang]["pillar"])
+    if own_figure and width == "single":
+        # A column is too narrow for a legend beside the bars: put it below them.
+        handles, labels = ax.get_legend_handles_labels()
+        ax.figure.legend(handles, labels, frameon=False, loc="outside lower center",
+                         title=_WORDS[lang]["pillar"])
+    else:
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  title=_WORDS[lang]["pillar"])
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
     apply_font(ax, lang)

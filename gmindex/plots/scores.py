@@ -90,8 +90,11 @@ def weights_bar_plot(weights: pd.DataFrame, spec: Any, *, flag_share: float | No
     Axes
     """
     order = weights.sort_values("weight")
+    # At single width the legend goes below the bars (the labels take half the column).
+    legend_below = ax is None and width == "single"
     if ax is None:
-        _, ax = new_figure(width, lang=lang, height_mm=_height(len(order), 9.0, 30.0))
+        extra = 30.0 + (4.0 * len(set(order["pillar"])) + 6.0 if legend_below else 0.0)
+        _, ax = new_figure(width, lang=lang, height_mm=_height(len(order), 9.0, extra))
     words = _WORDS[lang]
     colours = pillar_colors(spec)
     pnames = pillar_names(spec, lang)
@@ -116,8 +119,12 @@ def weights_bar_plot(weights: pd.DataFrame, spec: Any, *, flag_share: float | No
 
     shown = [p for p in colours if p in set(order["pillar"])]
     handles = [Rectangle((0, 0), 1, 1, color=colours[p]) for p in shown]
-    ax.legend(handles, [pnames[p] for p in shown], title=words["pillar"], frameon=False,
-              loc="lower right")
+    if legend_below:
+        ax.figure.legend(handles, [pnames[p] for p in shown], title=words["pillar"],
+                         frameon=False, loc="outside lower center")
+    else:
+        ax.legend(handles, [pnames[p] for p in shown], title=words["pillar"], frameon=False,
+                  loc="lower right")
     ax.set_xlabel(words["entropy_weight"])
     _despine(ax)
     apply_font(ax, lang)
