@@ -265,9 +265,9 @@ write_table(py_weights.reset_index(), results / "tab_weights_per_year", formats=
 py_weights.round(3)
 
 # %%
-# Each indicator in its pillar's colour (the same in every figure), pooled weight dotted.
-# Double width only: the legend of one line per indicator needs the full page.
-for width in ("double",):
+# Each indicator in its pillar's colour (the same in every figure), pooled weight dotted;
+# the legend of one line per indicator sits under the plot.
+for width in ("double", "single"):
     for lang in ("en", "zh"):
         ax = weights_per_year_plot(py_weights, spec, lang=lang, width=width)
         save_figure(ax.figure, variant_stem(figures / "fig_weights_per_year", width), lang=lang)

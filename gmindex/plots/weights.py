@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from gmindex.figstyle import font_family, new_figure, pillar_colors, pillar_names, styled, text
+from gmindex.figstyle import font_family, new_figure, pillar_colors, styled, text
 
 __all__ = ["indicator_names", "weights_per_year_plot", "weights_remedies_plot"]
 
@@ -86,10 +86,10 @@ def weights_per_year_plot(weights: pd.DataFrame, spec: Any, *, ax: Any = None, l
     Axes
     """
     if ax is None:
-        _, ax = new_figure(width, lang=lang, aspect=0.7)
+        # Tall enough for the legend of every indicator under the plot.
+        _, ax = new_figure(width, lang=lang, aspect=1.05 if width == "double" else 1.6)
     pillar_of = spec.pillar_of() if callable(spec.pillar_of) else spec.pillar_of
     colours = pillar_colors(spec)
-    pnames = pillar_names(spec, lang)
     inames = indicator_names(spec, lang)
     years = [c for c in weights.columns if c != "pooled"]
     markers = ["o", "s", "^", "D", "v"]
@@ -101,17 +101,18 @@ def weights_per_year_plot(weights: pd.DataFrame, spec: Any, *, ax: Any = None, l
         seen[pillar] = k + 1
         colour = colours.get(pillar, "#4D4D4D")
         ax.plot(years, row[years], marker=markers[k % len(markers)], ls=styles[k % len(styles)],
-                color=colour, label=f"{inames.get(ind, ind)} ({pnames.get(pillar, pillar)})",
-                gid=f"weights-{ind}")
+                color=colour, label=wrap_name(inames.get(ind, ind), lang), gid=f"weights-{ind}")
         if "pooled" in weights.columns:
             ax.axhline(row["pooled"], color=colour, lw=0.6, ls=":", gid=f"pooled-{ind}")
     ax.set_xticks(years)
     ax.set_xlabel(text("year", lang), fontfamily=font_family(lang))
     ax.set_ylabel(text("weight", lang), fontfamily=font_family(lang))
-    # Legend under the plot in two columns: long indicator names would
-    # otherwise squeeze the plot to a strip.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2,
-              prop={"family": font_family(lang)})
+    # The legend goes below the axes as a figure legend (constrained layout makes room
+    # for it) with wrapped names: an axes legend of long names squeezed the plot to a
+    # strip.  The colour is the pillar's (the caption says so).
+    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
+                     ncol=2 if width == "double" else 1, fontsize="x-small", frameon=False,
+                     prop={"family": font_family(lang), "size": "x-small"})
     return ax
 
 
