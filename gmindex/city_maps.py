@@ -126,10 +126,7 @@ def _lat_y() -> float:
 def _draw(ax, geoms, colours, hatches, lw, zorder=1, prefix="") -> None:
     from matplotlib.patches import PathPatch
 
-    try:  # one home for shapely -> matplotlib paths (maps.base once maps is a package)
-        from gmindex.maps.base import _polygon_path
-    except ImportError:
-        from gmindex.maps import _polygon_path
+    from gmindex.maps.base import _polygon_path  # one home for shapely -> matplotlib paths
 
     for code, geom, face, hatch in zip(_layers()["codes"], geoms, colours, hatches):
         if geom is None or geom.is_empty:
@@ -401,7 +398,6 @@ def save_city_maps(result: Any, outdir: str | Path, *, lisa: pd.DataFrame | None
     for ``lang="zh"``.  ``sample`` defaults to every city with a row in the
     result's panel, so cities dropped by the missing-data rule show as "no data".
     """
-    import matplotlib
     import matplotlib.pyplot as plt
 
     from gmindex.io.writers import save_figure
@@ -420,14 +416,12 @@ def save_city_maps(result: Any, outdir: str | Path, *, lisa: pd.DataFrame | None
     if lisa is not None:
         year = int(lisa["year"].iloc[0]) if "year" in lisa.columns else ""
         jobs.append((f"city_map_lisa_{year}", lambda: city_lisa_map(lisa, sample=sample, lang=lang)))
-    # Type 42 (TrueType) fonts in PDF and text kept as text in SVG, so journals and
-    # editors can change the labels.
-    with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none"}):
-        for stem, make in jobs:
-            fig = make().figure
-            try:
-                written += save_figure(fig, outdir / f"{stem}{suffix}", formats=tuple(formats),
-                                       dpi=dpi)
-            finally:
-                plt.close(fig)
+    # save_figure embeds TrueType fonts in PDF and keeps SVG text editable
+    for stem, make in jobs:
+        fig = make().figure
+        try:
+            written += save_figure(fig, outdir / f"{stem}{suffix}", formats=tuple(formats),
+                                   dpi=dpi)
+        finally:
+            plt.close(fig)
     return written

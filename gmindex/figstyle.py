@@ -651,7 +651,6 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
     >>> import matplotlib.pyplot as plt
     >>> plt.close(fig)
     """
-    import matplotlib
 
     from gmindex.io.writers import _atomic_bytes
     from gmindex.io.writers import save_figure as _write
@@ -665,8 +664,8 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
 
         caption = default_caption(stem.name, lang)
     note = _caption_text(caption, lang)
-    with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none"}):
-        paths = _write(fig, stem, formats=tuple(formats), dpi=dpi, **savefig_kwargs)
+    # the writer embeds TrueType fonts and keeps SVG text for every caller
+    paths = _write(fig, stem, formats=tuple(formats), dpi=dpi, **savefig_kwargs)
     if note is not None:
         body = note.strip() + "\n"
         paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.caption.md"),
