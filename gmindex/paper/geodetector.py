@@ -110,8 +110,11 @@ def discretise(x: np.ndarray, *, method: str = "quantiles", k: int = 5) -> np.nd
     """
     import mapclassify
 
+    # Natural breaks are Fisher-Jenks (the exact optimum), as on the maps:
+    # mapclassify.NaturalBreaks is k-means from random starts and changed q
+    # and its p-value from one run to the next.
     rules = {"quantiles": mapclassify.Quantiles, "equal_interval": mapclassify.EqualInterval,
-             "natural_breaks": mapclassify.NaturalBreaks}
+             "natural_breaks": mapclassify.FisherJenks}
     if method not in rules:
         raise ValueError(f"unknown discretisation {method!r}; choose from {DISCRETISATIONS}")
     x = np.asarray(x, dtype=float)

@@ -236,9 +236,10 @@ def write_docx(table, path: str | Path, *, caption: str | None = None,
     ncol = table.n_columns
     t = doc.add_table(rows=len(rows), cols=ncol)
     nh = len(table.header)
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row):
-            cell = t.cell(i, j)
+    # Cells row by row: ``Table.cell(i, j)`` rebuilds the whole cell grid on every call,
+    # which made a 150-row table take seconds.
+    for i, (row, cells) in enumerate(zip(rows, (r.cells for r in t.rows))):
+        for j, (text, cell) in enumerate(zip(row, cells)):
             cell.text = text
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER

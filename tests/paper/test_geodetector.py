@@ -50,3 +50,14 @@ def test_default_drivers(default_result):
 def test_bad_method():
     with pytest.raises(ValueError, match="discretisation"):
         discretise(np.arange(5.0), method="jenks")
+
+
+def test_natural_breaks_are_fisher_jenks_and_repeatable():
+    # k-means natural breaks (mapclassify.NaturalBreaks) start from random centres and
+    # changed the strata, q and p from one run to the next.
+    import mapclassify
+
+    x = np.random.default_rng(7).lognormal(size=150)
+    first = discretise(x, method="natural_breaks", k=5)
+    assert all((discretise(x, method="natural_breaks", k=5) == first).all() for _ in range(3))
+    assert first.tolist() == mapclassify.FisherJenks(x, k=5).yb.tolist()
