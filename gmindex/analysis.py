@@ -83,7 +83,7 @@ def analysis_tables(
     reps: int = REPLICATIONS["wild_bootstrap"],
     permutations: int = REPLICATIONS["moran_permutations"],
     seed: int = SEED,
-    paper: bool = True,
+    paper: bool = False,
 ) -> AnalysisResult:
     """Run the standard analysis on an index result.
 
@@ -103,7 +103,8 @@ def analysis_tables(
         Add the paper toolkit's tables (``paper_*``: obstacle degrees,
         coupling coordination, Markov chains, spatial β, centres of gravity,
         geodetector, bivariate Moran; :func:`gmindex.paper.report.paper_tables`)
-        for province panels.
+        for province panels.  Off by default: they take several times as long
+        as the rest (``gmindex analyse --paper``).
 
     Returns
     -------

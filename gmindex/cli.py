@@ -544,10 +544,18 @@ def analyse(
     formats: str = typer.Option(
         "csv", help="Table formats, comma-separated: csv,xlsx,dta,tex,md (xlsx adds about "
         "0.1 s per table; the publication tables are always written as .tex, .md and .csv)."),
+    paper: bool = typer.Option(
+        False, "--paper", help="Also the paper toolkit's tables (obstacle degrees, coupling "
+        "coordination, Markov chains, spatial beta, centres of gravity, geodetector, bivariate "
+        "Moran; province panels only; about 10 s more)."),
+    evidence: bool = typer.Option(
+        False, "--evidence", help="Also the evidence tables behind the README's findings "
+        "(orderings across indicator systems, roll-out share, external validity; embedded data "
+        "and spec only; about 15 s more)."),
     figures: Optional[Path] = typer.Option(
         None, "--figures", help="Also draw the paper figures (Dagum lines, 3-D densities, "
         "Moran by year and pillar, LISA, obstacles, radar, centre of gravity) into this folder, "
-        "in English and Chinese."),
+        "in English and Chinese; implies --paper."),
     methods: dict = None,
 ) -> None:
     """Regional gradient, disparity, convergence, spatial and regression tables."""
@@ -555,6 +563,13 @@ def analyse(
     from gmindex.io.writers import TABLE_FORMATS, check_output_folder, staged_folders
 
     fmts = _formats(formats, TABLE_FORMATS)
+    # The evidence behind the README's findings (orderings across indicator systems, the
+    # roll-out share, external validity) compares the embedded default with the embedded
+    # alternative specs, so it exists for the embedded data and spec only.
+    if evidence and not (data is None and spec is None and registry is None and not methods):
+        raise OptionError("--evidence compares the embedded data and spec with the embedded "
+                          "alternatives; drop --evidence, or drop --data/--spec/--registry and "
+                          "the method options")
     check_output_folder(out)  # before the work, not after it
     if figures is not None:
         check_output_folder(figures, option="--figures")
@@ -562,23 +577,21 @@ def analyse(
         res = _build(data, spec, registry, on_conflict, methods)
     with _step("running the analysis (bootstrap, permutations)"):
         analysis = analysis_tables(res, schemes=tuple(schemes.split(",")), start=start, end=end,
-                                   reps=reps, permutations=permutations, seed=seed)
-    # The evidence behind the README's findings (orderings across indicator systems, the
-    # roll-out share, external validity) compares the embedded default with the embedded
-    # alternative specs, so it is written for the embedded data and spec only.
-    evidence = None
-    if data is None and spec is None and registry is None and not methods:
+                                   reps=reps, permutations=permutations, seed=seed,
+                                   paper=paper or figures is not None)
+    tables_of_evidence = None
+    if evidence:
         from gmindex.findings import findings_tables, write_findings
 
         with _step("evidence tables (indicator systems, roll-out, external validity)"):
-            evidence = findings_tables(res)
+            tables_of_evidence = findings_tables(res)
     outs = {"--out": out, **({"--figures": figures} if figures is not None else {})}
     with staged_folders(outs, inputs=_inputs(data, spec, registry)) as where:
         with _step(f"writing tables to {out}/"):
             paths = write_analysis(analysis, where["--out"], formats=fmts,
                                    provenance=res.provenance)
-            if evidence is not None:
-                paths += write_findings(evidence, where["--out"])
+            if tables_of_evidence is not None:
+                paths += write_findings(tables_of_evidence, where["--out"])
         if figures is not None and analysis.paper is None:
             console.print("[yellow]--figures: the paper figures need the province boundaries; "
                           "none drawn[/yellow]")

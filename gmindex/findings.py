@@ -261,7 +261,8 @@ def render_findings(results_dir: str | Path) -> str:
     lines.append(
         f"Default index: 30 provinces, {y0}–{y1}, 15 indicators in six pillars, entropy within "
         "pillars and equal pillar weights (numbers below are read from the result files written by "
-        "`gmindex analyse` and `gmindex.findings.write_findings`; `tests/test_findings.py` rebuilds "
+        "`gmindex analyse --evidence` (`gmindex.findings.write_findings`); `tests/test_findings.py` "
+        "rebuilds "
         "them and checks this section)."
     )
     lines.append("")

@@ -8,7 +8,7 @@ from gmindex.replications import SEED
 
 @pytest.fixture(scope="module")
 def analysis(default_result):
-    return analysis_tables(default_result, reps=99, permutations=99)
+    return analysis_tables(default_result, reps=99, permutations=99, paper=True)
 
 
 def test_every_table_is_there_and_non_empty(analysis):

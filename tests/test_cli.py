@@ -100,3 +100,21 @@ def test_analyse_uses_the_method_options(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "stop here" in result.output
     assert seen["options"]["weighting"] == "equal" and seen["options"]["hierarchy"] == "pillar"
     assert not (tmp_path / "r").exists()
+
+
+def test_analyse_adds_paper_and_evidence_tables_only_when_asked(tmp_path):
+    result = runner.invoke(app, ["analyse", "--reps", "99", "--permutations", "99",
+                                 "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    written = {p.name for p in (tmp_path / "r").iterdir()}
+    assert "regional_means_region4.csv" in written
+    assert not any(n.startswith("paper_") for n in written)
+    assert "gradient_by_system.csv" not in written
+
+
+def test_evidence_needs_the_embedded_data(tmp_path):
+    result = runner.invoke(app, ["analyse", "--evidence", "--data", str(ROOT / "data" / "panel.csv"),
+                                 "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "--evidence" in result.output and "--data" in result.output
+    assert not (tmp_path / "r").exists()
