@@ -7,7 +7,8 @@ Two models, both with standard errors clustered by province:
   region coefficients are the average score gaps to the base region, the
   east by default, so the east > central > west gradient reads off the signs.
 * :func:`driver_regression` — two-way fixed effects (province and year) of
-  the score on covariates (pyfixest ``feols``).
+  the score on covariates (:func:`gmindex.cluster_ols.twfe_ols`, checked
+  against pyfixest ``feols`` in the tests).
 
 With about 30 clusters, and only 3 provinces in the NBS northeast, cluster-
 robust t tests can over-reject; both models therefore also report wild
@@ -41,7 +42,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from contextlib import contextmanager
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from gmindex._frames import check_scores
+from gmindex.cluster_ols import WILD_WEIGHTS, twfe_ols, wild_cluster_pvalue
 
 __all__ = [
     "COVARIATES",
@@ -67,7 +68,6 @@ __all__ = [
 ]
 
 #: Bootstrap weight distributions accepted by ``wildboottest``.
-WILD_WEIGHTS = ("rademacher", "webb", "mammen", "normal")
 _WILD_KEY = "wild_bootstrap"
 
 
@@ -669,112 +669,6 @@ def _wild_note(weights_type: str, reps: int, seed: int, n_clusters: int) -> str:
     return note
 
 
-@contextmanager
-def _third_party_quiet():
-    """Silence pandas deprecation chatter raised inside pyfixest (not our code)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=FutureWarning, module="pyfixest")
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
-        warnings.filterwarnings("ignore", message=".*inplace keyword.*")
-        # pyfixest names the internal x0, x1, ...; we raise our own error instead.
-        warnings.filterwarnings("ignore", message=r"\s*\d+ variables? dropped due to multicollinearity")
-        yield
-
-
-def wild_cluster_pvalue(
-    X: np.ndarray,
-    y: np.ndarray,
-    cluster: np.ndarray,
-    param: int,
-    *,
-    reps: int = 9999,
-    seed: int = 12345,
-    weights_type: str = "rademacher",
-) -> tuple[float, float]:
-    """Restricted wild cluster bootstrap (WCR-C11) p-value of one OLS coefficient.
-
-    The algorithm and the random draws are those of ``wildboottest``'s
-    ``WildboottestCL`` (null imposed, CRV1 small-sample factor
-    ``(N-1)/(N-k) * G/(G-1)``, two-tailed p-value ``mean(|t| < |t*|)``,
-    every sign pattern enumerated when ``2**G < reps`` with Rademacher
-    weights); the bootstrap t statistics are computed here as matrix products
-    instead of a numba kernel that ``wildboottest`` compiles afresh on every
-    call (about 1 s each, so 20 s for the analysis tables).  The tests check
-    the p-values against ``wildboottest`` itself.
-
-    Parameters
-    ----------
-    X : numpy.ndarray
-        Regressors, ``N x k`` (fixed effects as dummy columns).
-    y : numpy.ndarray
-        Outcome, length ``N``.
-    cluster : numpy.ndarray
-        Cluster id of each row.
-    param : int
-        Column of ``X`` tested (null: coefficient 0).
-    reps : int
-        Bootstrap replications.
-    seed : int
-        Seed of ``numpy.random.default_rng``.
-    weights_type : str
-        One of :data:`WILD_WEIGHTS`.
-
-    Returns
-    -------
-    (float, float)
-        The t statistic (CRV1) and the bootstrap p-value.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(1)
-    >>> g = np.repeat(np.arange(12), 5)
-    >>> X = np.column_stack([np.ones(60), rng.normal(size=60)])
-    >>> y = 1 + 0.5 * X[:, 1] + rng.normal(size=60)
-    >>> t, p = wild_cluster_pvalue(X, y, g, 1, reps=999, seed=3)
-    >>> round(t, 2) > 2, p < 0.05
-    (True, True)
-    """
-    from wildboottest.weights import draw_weights
-
-    if weights_type not in WILD_WEIGHTS:
-        raise ValueError(f"weights_type must be one of {WILD_WEIGHTS}, got {weights_type!r}")
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n, k = X.shape
-    _, g_index = np.unique(np.asarray(cluster), return_inverse=True)
-    G = int(g_index.max()) + 1
-    member = np.zeros((G, n))
-    member[g_index, np.arange(n)] = 1.0
-    ssc = (n - 1) / (n - k) * G / (G - 1)
-
-    xtx_inv = np.linalg.inv(X.T @ X)
-    beta = xtx_inv @ (X.T @ y)
-    a = xtx_inv[param]  # row of (X'X)^-1 for the tested coefficient
-    # Restricted estimate (coefficient `param` set to 0) and its cluster scores.
-    beta_r = beta - xtx_inv[:, param] * beta[param] / xtx_inv[param, param]
-    scores_r = member @ (X * (y - X @ beta_r)[:, None])  # G x k
-    c = scores_r @ a  # each cluster's contribution to the bootstrap numerator
-    # h[g, j]: cluster g's share of the score of the bootstrap residual of cluster j.
-    w = X @ a
-    xg_w = member @ (X * w[:, None])  # G x k: X_g' X_g a
-    h = xg_w @ xtx_inv @ scores_r.T  # G x G
-
-    full = weights_type == "rademacher" and 2**G < reps
-    draws, _ = draw_weights(
-        t="norm" if weights_type == "normal" else weights_type,
-        full_enumeration=full, N_G_bootcluster=G, boot_iter=int(reps),
-        rng=np.random.default_rng(seed=int(seed)),
-    )
-    numer = c @ draws
-    z = c[:, None] * draws - h @ draws
-    t_boot = numer / np.sqrt(ssc * np.einsum("gb,gb->b", z, z))
-
-    resid = y - X @ beta
-    meat_a = member @ (w * resid)  # a' X_g' u_g
-    t_stat = beta[param] / math.sqrt(ssc * float(meat_a @ meat_a))
-    return float(t_stat), float(np.mean(abs(t_stat) < np.abs(t_boot)))
-
-
 # --------------------------------------------------------------------------
 # Driver model
 # --------------------------------------------------------------------------
@@ -835,12 +729,14 @@ def driver_regression(
 
     Notes
     -----
-    Estimated with pyfixest ``feols(score ~ terms | code + year)``, standard
-    errors clustered by province (CRV1, the fixest / Stata ``reghdfe``
-    small-sample factor in which province effects nested in the clusters are
-    not counted), t(G−1) inference.  Wild cluster bootstrap: pyfixest's
-    interface to ``wildboottest``, restricted WCR-C11 with the fixed effects as
-    dummies; Rademacher weights by default (2^30 distinct draws with 30
+    Estimated as pyfixest's ``feols(score ~ terms | code + year)`` would
+    (:func:`gmindex.cluster_ols.twfe_ols`; equal to pyfixest in the tests),
+    standard errors clustered by province (CRV1, the fixest / Stata
+    ``reghdfe`` small-sample factor in which province effects nested in the
+    clusters are not counted), t(G−1) inference.  Wild cluster bootstrap:
+    :func:`gmindex.cluster_ols.wild_cluster_pvalue` (the draws and p-values of
+    ``wildboottest``), restricted WCR-C11 with the fixed effects as dummies;
+    Rademacher weights by default (2^30 distinct draws with 30
     clusters; choose ``"webb"`` with fewer than about 12 clusters, Webb 2023).
 
     Examples
@@ -854,8 +750,6 @@ def driver_regression(
     >>> res.terms, res.nobs, res.n_clusters
     (['log_gdp_pc', 'secondary_share', 'gov_size'], 150, 30)
     """
-    import pyfixest as pf
-
     data = _regression_scores(scores, value)
     terms = list(DEFAULT_DRIVERS if terms is None else terms)
     if not terms:
@@ -915,23 +809,13 @@ def driver_regression(
             f"{absorbed} do not vary within provinces and are absorbed by the "
             "province fixed effects; drop them"
         )
-    formula = f"y ~ {' + '.join(safe.values())} | unit + year"
-    with _third_party_quiet():
-        fit = pf.feols(formula, frame, vcov={"CRV1": "unit"}, fixef_rm="none")
-    kept = [str(c) for c in fit._coefnames]
-    collinear = [t for t in terms if safe[t] not in kept]
+    fit = twfe_ols(frame[list(safe.values())].to_numpy(float), frame["y"].to_numpy(float),
+                   frame["unit"].to_numpy(), frame["year"].to_numpy())
+    collinear = [terms[j] for j in fit.collinear]
     if collinear:
         raise ValueError(f"{collinear} are collinear with the other regressors or the fixed effects")
-    tidy = fit.tidy().loc[[safe[t] for t in terms]]
-    coefs = _coef_frame(
-        terms,
-        tidy["Estimate"],
-        tidy["Std. Error"],
-        tidy["t value"],
-        tidy["Pr(>|t|)"],
-        tidy[["2.5%", "97.5%"]],
-    )
-    n_clusters = int(frame["unit"].nunique())
+    coefs = _coef_frame(terms, fit.coef, fit.se, fit.t, fit.p, fit.ci)
+    n_clusters = fit.n_clusters
     notes.insert(
         0,
         "province and year fixed effects; standard errors clustered by province "
@@ -942,25 +826,22 @@ def driver_regression(
     params["wild_bootstrap"] = wild_bootstrap
     if wild_bootstrap:
         params.update(_wild_options(weights_type, reps, seed))
-        # The model matrix pyfixest itself hands to wildboottest (fixed effects as dummies).
-        y_fe, x_fe, x_names = fit._model_matrix_one_hot()
-        unit = fit._data["unit"].to_numpy()
+        unit = frame["unit"].to_numpy()
         pvals = {
-            t: wild_cluster_pvalue(np.asarray(x_fe, dtype=float), np.asarray(y_fe).ravel(), unit,
-                                   list(x_names).index(safe[t]), reps=reps, seed=seed,
+            t: wild_cluster_pvalue(fit.design, fit.y, unit, j, reps=reps, seed=seed,
                                    weights_type=weights_type)[1]
-            for t in terms
+            for j, t in enumerate(terms)
         }
         extra[_WILD_KEY] = pvals
         notes.append(_wild_note(weights_type, reps, seed, n_clusters))
 
-    r2_within = float(fit._r2_within)
+    r2_within = fit.r2_within
     return RegressionResult(
         model="twfe",
         dependent=value,
         coefficients=coefs,
-        nobs=int(fit._N),
-        r2=float(fit._r2),
+        nobs=fit.nobs,
+        r2=fit.r2,
         r2_within=r2_within if math.isfinite(r2_within) else None,
         fixed_effects=("province", "year"),
         cluster="province",

@@ -411,3 +411,38 @@ def test_gradient_wild_pvalues_equal_wildboottest():
             ref = wildboottest(sm.OLS(data["score"].to_numpy(), X), B=999, cluster=cluster,
                                param=r, seed=4, show=False, parallel=False)
             assert res.extra_pvalues["wild_bootstrap"][r] == float(ref["p-value"].iloc[0])
+
+
+@pytest.mark.parametrize("drop_rows", [0, 7])
+def test_driver_fit_equals_pyfixest_feols(drop_rows):
+    # The TWFE fit is computed with NumPy (importing pyfixest costs ~1.7 s per process);
+    # every reported number must equal pyfixest's, on a balanced and an unbalanced panel.
+    import pyfixest as pf
+
+    df = twfe_panel(seed=11)
+    df = df.drop(index=df.sample(drop_rows, random_state=1).index).reset_index(drop=True)
+    res = no_spec_driver(df, wild_bootstrap=False)
+    frame = df.assign(unit=df["code"].astype("category").cat.codes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.feols("score ~ x1 + x2 | unit + year", data=frame, vcov={"CRV1": "unit"})
+    tidy = fit.tidy()
+    got = res.coefficients.set_index("term")
+    # On an unbalanced panel pyfixest demeans by alternating projections (converged to
+    # about 1e-8); the dummy-variable fit here is exact.
+    rtol = 1e-9 if drop_rows == 0 else 1e-6
+    np.testing.assert_allclose(got["coef"], tidy["Estimate"], rtol=rtol)
+    np.testing.assert_allclose(got["se"], tidy["Std. Error"], rtol=rtol)
+    np.testing.assert_allclose(got["t"], tidy["t value"], rtol=rtol)
+    np.testing.assert_allclose(got["p"], tidy["Pr(>|t|)"], rtol=max(rtol, 1e-7), atol=1e-12)
+    np.testing.assert_allclose(got[["ci_low", "ci_high"]], tidy[["2.5%", "97.5%"]], rtol=rtol)
+    assert res.nobs == fit._N
+    assert res.r2 == pytest.approx(fit._r2, rel=rtol)
+    assert res.r2_within == pytest.approx(fit._r2_within, rel=rtol)
+
+
+def test_driver_collinear_term_is_named():
+    df = twfe_panel(seed=12)
+    df["x3"] = 2 * df["x1"] - df["x2"]
+    with pytest.raises(ValueError, match=r"\['x3'\] are collinear"):
+        no_spec_driver(df, terms=["x1", "x2", "x3"], wild_bootstrap=False)
