@@ -543,7 +543,7 @@ def gradient_regression(
     small-sample factor G/(G−1)·(N−1)/(N−K); p-values and 95 % intervals use
     t(G−1).  Missing scores are dropped listwise and reported.
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     from gmindex.provinces import default_registry
 
@@ -583,7 +583,7 @@ def gradient_regression(
     cluster_label = "province" if cluster == "code" else cluster
     cluster, provinces = pd.factorize(groups, sort=True)
     n_clusters = len(provinces)
-    fit = sm.OLS(data[value].to_numpy(), X).fit(
+    fit = OLS(data[value].to_numpy(), X).fit(
         cov_type="cluster", cov_kwds={"groups": cluster}, use_t=True
     )
     terms = ["const"] + others
