@@ -165,7 +165,9 @@ _MAPCLASSIFY = {
 
 def _breaks(y: np.ndarray, k: int, scheme: str) -> np.ndarray:
     """Upper class bounds from mapclassify (imported here: its import is slow)."""
-    import mapclassify
+    from gmindex import _mapclassify
+
+    mapclassify = _mapclassify.load()
 
     return np.asarray(getattr(mapclassify, _MAPCLASSIFY[scheme])(y, k=k).bins, dtype=float)
 

@@ -108,7 +108,9 @@ def discretise(x: np.ndarray, *, method: str = "quantiles", k: int = 5) -> np.nd
     >>> discretise(np.arange(10.0), k=2).tolist()
     [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
     """
-    import mapclassify
+    from gmindex import _mapclassify
+
+    mapclassify = _mapclassify.load()
 
     # Natural breaks are Fisher-Jenks (the exact optimum), as on the maps:
     # mapclassify.NaturalBreaks is k-means from random starts and changed q

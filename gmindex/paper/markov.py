@@ -161,6 +161,9 @@ def markov_chains(scores: pd.DataFrame, *, value: str = "score", values: str = "
     and LR = 2 Σ n_l,ij ln(p_l,ij / p_ij), both χ² under H0 that the lag class
     does not matter (``giddy.markov.Spatial_Markov``).
     """
+    from gmindex import _mapclassify
+
+    _mapclassify.load()  # before giddy imports it: see gmindex._mapclassify
     from giddy.markov import Markov, Spatial_Markov
 
     from gmindex.spatial import contiguity_weights
