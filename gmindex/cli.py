@@ -748,9 +748,12 @@ def notebooks(
     years: Optional[str] = typer.Option(None, help="Years to score, comma-separated (default: the spec's)."),
     scheme: str = typer.Option("region4", help="Region scheme the notebooks lead with: region4 | region3."),
     only: Optional[str] = typer.Option(None, help="Run only notebooks whose names start with these prefixes (comma-separated)."),
+    jobs: int = typer.Option(
+        min(2, os.cpu_count() or 1), "--jobs", "-j", min=1,
+        help="Notebooks executed at once (they are independent; default: 2, or 1 on one core)."),
     methods: dict = None,
 ) -> None:
-    """Execute every notebook in order (papermill); a cell error stops with exit code 1."""
+    """Execute every notebook (papermill); a cell error stops with exit code 1."""
     from gmindex.io.writers import staged_folders
     from gmindex.notebooks import notebook_paths, run_notebooks
 
@@ -781,7 +784,7 @@ def notebooks(
         }
         if params["data_path"] and len(params["data_path"]) == 1:
             params["data_path"] = params["data_path"][0]  # what older notebooks expect
-        done = run_notebooks(where["--out"], params, names=names, progress=True)
+        done = run_notebooks(where["--out"], params, names=names, progress=True, jobs=jobs)
     for p in done:
         console.print(f"  executed {escape(str(out / p.name))}")
 

@@ -47,18 +47,37 @@ def run_notebook(path: Path, outdir: Path, parameters: Mapping[str, Any] | None 
 
 
 def run_notebooks(outdir: Path, parameters: Mapping[str, Any] | None = None, *,
-                  names: Sequence[str] | None = None, progress: bool = False) -> list[Path]:
-    """Execute every numbered notebook (or those whose names start with ``names``) in order."""
+                  names: Sequence[str] | None = None, progress: bool = False,
+                  jobs: int = 1) -> list[Path]:
+    """Execute every numbered notebook (or those whose names start with ``names``).
+
+    The notebooks do not read each other's outputs, so ``jobs > 1`` runs that
+    many kernels at once; each writes its own files, so the outputs are the
+    same as in a run one after another.  A failing notebook raises after the
+    others have finished (the first failure in reading order).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     paths = notebook_paths()
     if names:
         paths = [p for p in paths if any(p.name.startswith(n) for n in names)]
-    done = []
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    report = None
     if progress:
-        from rich.progress import track
+        from rich.console import Console
 
-        paths_iter = track(paths, description="running notebooks")
-    else:
-        paths_iter = paths
-    for path in paths_iter:
-        done.append(run_notebook(path, outdir, parameters))
-    return done
+        report = Console(stderr=True)
+
+    def one(path: Path) -> Path:
+        target = run_notebook(path, outdir, parameters)
+        if report is not None:
+            report.print(f"  ran {path.name}")
+        return target
+
+    # Threads only wait for the kernels, which are separate processes.
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(one, p) for p in paths]
+    for future in futures:
+        future.result()  # re-raises the first failure in reading order
+    return [f.result() for f in futures]

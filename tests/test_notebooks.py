@@ -173,3 +173,23 @@ def test_replication_counts_are_the_packages(path):
             assert int(quick) == QUICK[stat], (path.name, var)
     for seed in re.findall(r"^seed = (\d+)", text, re.M):
         assert int(seed) == SEED, path.name
+
+
+def test_parallel_run_keeps_reading_order_and_reports_the_first_failure(monkeypatch, tmp_path):
+    import time
+
+    import gmindex.notebooks as nbmod
+
+    def fake(path, outdir, parameters=None):
+        time.sleep(0.05 if path.name.startswith("01") else 0)  # the first finishes last
+        if path.name.startswith(("03", "05")):
+            raise RuntimeError(f"cell error in {path.name}")
+        return Path(outdir) / path.name
+
+    monkeypatch.setattr(nbmod, "run_notebook", fake)
+    done = nbmod.run_notebooks(tmp_path, names=["01", "02", "04"], jobs=2)
+    assert [p.name[:2] for p in done] == ["01", "02", "04"]
+    with pytest.raises(RuntimeError, match="03_"):
+        nbmod.run_notebooks(tmp_path, jobs=3)
+    with pytest.raises(ValueError, match="jobs"):
+        nbmod.run_notebooks(tmp_path, jobs=0)
