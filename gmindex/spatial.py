@@ -44,6 +44,7 @@ __all__ = [
     "HAINAN_RULES",
     "LISA_LABELS",
     "SpatialWeights",
+    "contiguity_from_boundaries",
     "contiguity_weights",
     "lisa_clusters",
     "moran_pvalue_sim",
@@ -155,34 +156,73 @@ def _to_w(codes: Sequence[str], neighbors: Mapping[str, Sequence[str]]) -> W:
     return w
 
 
-@lru_cache(maxsize=16)
-def _queen(codes: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[float, float]]]:
-    """Queen neighbours and main-polygon centroids (Albers metres) of ``codes``."""
+#: Queen contiguity and main-polygon centroids of every unit of the boundary layer,
+#: derived once from it (:func:`contiguity_from_boundaries`; a test checks the file
+#: against a fresh derivation).  Reading it instead of the polygons saves every
+#: ``gmindex analyse`` and ``gmindex map`` about half a second.
+CONTIGUITY_FILE = "province_contiguity.csv"
+
+
+def contiguity_from_boundaries() -> pd.DataFrame:
+    """Queen neighbours and centroids of every boundary unit, from the polygons.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, x_albers_m, y_albers_m, queen_neighbours`` (space-separated
+        codes), one row per unit, sorted by code.  The centroid is that of the
+        unit's largest polygon, so Hainan's scattered South China Sea islands
+        do not pull its point south of the main island.
+
+    Notes
+    -----
+    The embedded copy is ``data/province_contiguity.csv``; rewrite it after a
+    change of boundary layer with
+    ``contiguity_from_boundaries().to_csv(path, index=False, float_format="%.1f")``.
+    """
     import warnings
 
     from libpysal.weights import Queen
 
     from gmindex.boundaries import province_boundaries
 
-    gdf = province_boundaries(crs="albers")
-    unknown = sorted(set(codes) - set(gdf["code"]))
+    gdf = province_boundaries(crs="albers").sort_values("code").reset_index(drop=True)
+    codes = gdf["code"].tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # islands are reported by contiguity_weights
+        queen = Queen.from_dataframe(gdf, ids=codes, use_index=False)
+    rows = []
+    for code, geom in zip(codes, gdf.geometry):
+        main = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area).centroid
+        rows.append((code, main.x, main.y, " ".join(sorted(queen.neighbors[code]))))
+    return pd.DataFrame(rows, columns=["code", "x_albers_m", "y_albers_m", "queen_neighbours"])
+
+
+@lru_cache(maxsize=1)
+def _contiguity_table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[float, float]]]:
+    from gmindex.datasets import data_dir
+
+    table = pd.read_csv(data_dir() / CONTIGUITY_FILE, dtype={"code": str},
+                        keep_default_na=False)
+    neighbors = {c: tuple(n.split()) for c, n in zip(table["code"], table["queen_neighbours"])}
+    centroids = {c: (float(x), float(y))
+                 for c, x, y in zip(table["code"], table["x_albers_m"], table["y_albers_m"])}
+    return neighbors, centroids
+
+
+def _queen(codes: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[float, float]]]:
+    """Queen neighbours among ``codes`` and main-polygon centroids (Albers metres)."""
+    neighbors, centroids = _contiguity_table()
+    unknown = sorted(set(codes) - set(neighbors))
     if unknown:
         raise ValueError(
-            f"codes without a boundary polygon: {unknown}; the layer has "
-            f"{gdf['code'].tolist()}"
+            f"codes without a boundary polygon: {unknown}; the layer has {sorted(neighbors)}"
         )
-    gdf = gdf.set_index("code").loc[list(codes)].reset_index()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands are reported by us
-        queen = Queen.from_dataframe(gdf, ids=list(codes), use_index=False)
-    neighbors = {c: tuple(sorted(queen.neighbors[c])) for c in codes}
-    # The largest polygon stands for each unit, so that Hainan's scattered
-    # South China Sea islands do not pull its point south of the main island.
-    centroids = {}
-    for code, geom in zip(gdf["code"], gdf.geometry):
-        main = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area).centroid
-        centroids[code] = (main.x, main.y)
-    return neighbors, centroids
+    # Contiguity is a property of pairs, so the graph among a subset of units is the
+    # full graph restricted to it.
+    inside = set(codes)
+    return ({c: tuple(n for n in neighbors[c] if n in inside) for c in codes},
+            {c: centroids[c] for c in codes})
 
 
 def _components(codes: Sequence[str], neighbors: Mapping[str, Sequence[str]]) -> int:

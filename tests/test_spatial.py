@@ -213,3 +213,18 @@ def test_lisa_deterministic_and_errors():
         lisa_clusters(scores, year=2019)
     with pytest.raises(ValueError, match="alpha"):
         lisa_clusters(scores, year=2020, alpha=1.5)
+
+
+def test_embedded_contiguity_is_the_boundary_layers():
+    # Weights are read from data/province_contiguity.csv (fast); it must be what the
+    # boundary polygons give.
+    from gmindex.datasets import data_dir
+    from gmindex.spatial import CONTIGUITY_FILE, contiguity_from_boundaries
+
+    fresh = contiguity_from_boundaries()
+    stored = pd.read_csv(data_dir() / CONTIGUITY_FILE, dtype={"code": str},
+                         keep_default_na=False)
+    pd.testing.assert_frame_equal(stored[["code", "queen_neighbours"]],
+                                  fresh[["code", "queen_neighbours"]])
+    np.testing.assert_allclose(stored[["x_albers_m", "y_albers_m"]],
+                               fresh[["x_albers_m", "y_albers_m"]], atol=0.05)
