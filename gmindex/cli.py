@@ -432,7 +432,7 @@ def validate(
                                  "and note (default: counts and the first few of each kind)."),
 ) -> None:
     """Check data files and print every problem at once (exit 1 on errors)."""
-    from gmindex.datasets import default_spec_path
+    from gmindex.data_paths import default_spec_path
     from gmindex.provinces import Registry, default_registry
     from gmindex.spec import read_spec
     from gmindex.validation import validate_file, validation_text
@@ -683,7 +683,7 @@ def _spec_with_methods(spec: Optional[Path], methods: dict, folder: Path) -> Opt
     """
     import tomllib
 
-    from gmindex.datasets import default_spec_path
+    from gmindex.data_paths import default_spec_path
     from gmindex.spec import read_spec
 
     if not methods:
