@@ -63,7 +63,7 @@ def city_data_path(name: str = "cities.csv") -> Path:
     >>> city_data_path("spec_city.toml").name
     'spec_city.toml'
     """
-    from gmindex.datasets import data_dir
+    from gmindex.data_paths import data_dir
 
     path = data_dir() / name
     if not path.is_file():

@@ -22,7 +22,9 @@ Three rules hold for every command:
   never a traceback (:func:`_fail`);
 * outputs never damage anything: a command writes only under its output
   folder(s), into a temporary sibling swapped in when complete
-  (:func:`gmindex.io.writers.staged_folders`), and never over an input file.
+  (:func:`gmindex.io.writers.staged_folders`), and never over an input file;
+  files the same command wrote last time and no longer writes are removed,
+  other commands' and the user's files stay.
 """
 
 from __future__ import annotations
@@ -332,7 +334,8 @@ def build(
     with _step("building the index"):
         res = _build(data, spec, registry, on_conflict,
                      {**methods, **({"accept": accept} if accept else {})})
-    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry)) as where:
+    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry),
+                        command="build") as where:
         with _step(f"writing tables to {out}/"):
             paths = res.export(where["--out"], formats=fmts)
     _print_summary(res)
@@ -432,7 +435,7 @@ def validate(
                                  "and note (default: counts and the first few of each kind)."),
 ) -> None:
     """Check data files and print every problem at once (exit 1 on errors)."""
-    from gmindex.datasets import default_spec_path
+    from gmindex.data_paths import default_spec_path
     from gmindex.provinces import Registry, default_registry
     from gmindex.spec import read_spec
     from gmindex.validation import validate_file, validation_text
@@ -586,7 +589,7 @@ def analyse(
         with _step("evidence tables (indicator systems, roll-out, external validity)"):
             tables_of_evidence = findings_tables(res)
     outs = {"--out": out, **({"--figures": figures} if figures is not None else {})}
-    with staged_folders(outs, inputs=_inputs(data, spec, registry)) as where:
+    with staged_folders(outs, inputs=_inputs(data, spec, registry), command="analyse") as where:
         with _step(f"writing tables to {out}/"):
             paths = write_analysis(analysis, where["--out"], formats=fmts,
                                    provenance=res.provenance)
@@ -636,7 +639,9 @@ def map_(
         last = int(res.scores["year"].max())
         w = contiguity_weights(sorted(res.scores["code"].unique()))
         lisa = lisa_clusters(res.scores, year=last, w=w, permutations=permutations, seed=seed)
-    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry)) as where:
+    # Keyed by language: the English and Chinese sets live side by side in one folder.
+    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry),
+                        command=f"map --lang {lang}") as where:
         with _step(f"drawing maps into {out}/"):
             paths = save_standard_maps(res, where["--out"], lisa=lisa, lang=lang, formats=fmts)
             # The index the maps show, for `gmindex manifest`.
@@ -676,7 +681,8 @@ def robustness(
 
         with _step(f"Sobol indices (n={sobol})"):
             sob = sobol_indices(res, n=sobol, seed=seed)
-    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry)) as where:
+    with staged_folders({"--out": out}, inputs=_inputs(data, spec, registry),
+                        command="robustness") as where:
         folder = where["--out"]
         paths = [p for stem, table in mc.tables().items()
                  for p in write_table(table, folder / stem, formats=fmts, provenance=res.provenance)]
@@ -696,7 +702,7 @@ def _spec_with_methods(spec: Optional[Path], methods: dict, folder: Path) -> Opt
     """
     import tomllib
 
-    from gmindex.datasets import default_spec_path
+    from gmindex.data_paths import default_spec_path
     from gmindex.spec import read_spec
 
     if not methods:
@@ -771,7 +777,9 @@ def notebooks(
 
         check_output_folder(out)
         out.mkdir(exist_ok=True)
-    with staged_folders(outs, inputs=_inputs(data, spec, None)) as where:
+    # --only reruns some notebooks: it must not remove what the others wrote.
+    key = "notebooks" + (f" --only {','.join(sorted(set(names)))}" if names else "")
+    with staged_folders(outs, inputs=_inputs(data, spec, None), command=key) as where:
         spec_used = _spec_with_methods(spec, methods, where["--out"])
         params = {
             "data_path": [str(Path(p).resolve()) for p in data] if data else None,

@@ -1,15 +1,24 @@
 """Locate and load the embedded default dataset.
 
-The files live in the repository's top-level ``data/`` folder.  A wheel ships
-the same folder as ``gmindex/_data`` (see ``pyproject.toml``); an editable or
-source checkout reads ``data/`` directly.  Nothing is computed at import time.
+The paths (:func:`data_dir`, ``default_*_path``) live in
+:mod:`gmindex.data_paths` and are re-exported here; the files are in the
+repository's top-level ``data/`` folder (``gmindex/_data`` in a wheel).
+Nothing is computed at import time.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
+
+# The paths have their own bottom-layer home (the registry needs one without importing the
+# loaders below); re-exported here, where users have always found them.
+from gmindex.data_paths import (
+    data_dir,
+    default_panel_path,
+    default_registry_path,
+    default_spec_path,
+)
 
 __all__ = [
     "data_dir",
@@ -22,42 +31,6 @@ __all__ = [
     "read_inputs",
     "Inputs",
 ]
-
-
-def data_dir() -> Path:
-    """Folder holding the embedded default dataset.
-
-    Returns
-    -------
-    pathlib.Path
-        ``gmindex/_data`` inside an installed wheel, otherwise the checkout's
-        ``data/`` folder.
-    """
-    packaged = Path(str(resources.files("gmindex"))) / "_data"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[1] / "data"
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(
-        "gmindex cannot find its embedded data folder (looked in "
-        f"{packaged} and {checkout}); reinstall the package from a full checkout"
-    )
-
-
-def default_panel_path() -> Path:
-    """Path of the curated default panel (long table of raw series)."""
-    return data_dir() / "panel.csv"
-
-
-def default_spec_path() -> Path:
-    """Path of the default indicator spec (TOML)."""
-    return data_dir() / "spec.toml"
-
-
-def default_registry_path() -> Path:
-    """Path of the province registry (GB/T 2260 codes, names, regions)."""
-    return data_dir() / "provinces.csv"
 
 
 def load_default_panel():

@@ -1,8 +1,10 @@
-"""Problems in input data, and the one exception type that carries them.
+"""Problems in input data, the exception type that carries them, and the spec's error.
 
 This is the bottom layer of the package: it imports nothing from
 ``gmindex``, so readers, validation, combining and the index can all raise
-and report problems without importing each other.
+and report problems without importing each other.  :class:`SpecError` lives
+here for the same reason: the spec reader and the option checks both raise
+it (it stays importable as ``gmindex.spec.SpecError``, the same class).
 
 A :class:`Problem` says where (file, row as the user sees it, column,
 province, year, series), what is wrong, and what to do.  What to do depends on
@@ -38,6 +40,7 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "DataError",
     "Problem",
+    "SpecError",
     "ValidationReport",
     "current_interface",
     "cli_wording",
@@ -284,6 +287,14 @@ def frame_to_problems(frame: pd.DataFrame) -> list[Problem]:
         clean["suggestion"] = clean.get("suggestion") or ""
         out.append(Problem(**{k: clean.get(k) for k in PROBLEM_COLUMNS}))
     return out
+
+
+class SpecError(ValueError):
+    """An indicator spec that cannot be used, with the file and entry at fault.
+
+    Raised by :func:`gmindex.spec.read_spec` and the ``[index]`` checks of
+    :func:`gmindex.options.check_method`.
+    """
 
 
 class DataError(ValueError):

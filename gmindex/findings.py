@@ -155,7 +155,7 @@ def findings_tables(result, *, data_dir: str | Path | None = None) -> dict[str, 
     from gmindex.validity import agreement_table, external_validity
 
     if data_dir is None:
-        from gmindex.datasets import data_dir as _dd
+        from gmindex.data_paths import data_dir as _dd
 
         data_dir = _dd()
     flat = result.replay(hierarchy="flat")

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
+from gmindex.errors import SpecError
 from gmindex.pipeline import NORMALIZATIONS, PILLAR_WEIGHTINGS, WEIGHTINGS, AGGREGATIONS, lookup
 
 __all__ = ["DEFAULTS", "HIERARCHIES", "METHOD_KEYS", "IndexOptions", "check_method", "resolve_options"]
@@ -209,8 +210,6 @@ def check_method(spec) -> None:
 
     Raises :class:`gmindex.spec.SpecError` naming the file and key.
     """
-    from gmindex.spec import SpecError
-
     where = f"{spec.source}: [index]"
     m = spec.method
     for key, table in _TABLES.items():

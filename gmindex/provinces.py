@@ -294,6 +294,6 @@ class Registry:
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
     """The 31 mainland provinces shipped in ``data/provinces.csv``."""
-    from gmindex.datasets import default_registry_path
+    from gmindex.data_paths import default_registry_path
 
     return Registry.from_csv(default_registry_path())

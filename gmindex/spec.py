@@ -38,6 +38,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+# SpecError's home is the bottom layer (options raises it too); re-exported here for users.
+from gmindex.errors import SpecError
+
 __all__ = [
     "DIRECTIONS",
     "IMPUTE_METHODS",
@@ -61,10 +64,6 @@ TRANSFORMS = ("none", "log1p")
 #: Which money series of an indicator are put in constant prices by the
 #: spec's ``[deflator]`` (see :mod:`gmindex.deflate`).
 DEFLATE_TARGETS = ("none", "numerator", "denominator", "both")
-
-
-class SpecError(ValueError):
-    """An indicator spec that cannot be used, with the file and entry at fault."""
 
 
 @dataclass(frozen=True)

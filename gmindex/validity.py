@@ -82,7 +82,7 @@ def load_nbs_ranks(path: str | Path | None = None) -> pd.DataFrame:
         ``code`` (str) and one nullable integer column per NBS measure.
     """
     if path is None:
-        from gmindex.datasets import data_dir
+        from gmindex.data_paths import data_dir
 
         path = data_dir() / "raw" / "nbs_gdi_2016_ranks.csv"
     table = pd.read_csv(path, dtype={"code": str})

@@ -14,18 +14,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "gmindex"
 
 #: Cycles known and being removed elsewhere, as (module, imported module) edges left out of
-#: the check.  Each needs a reason; delete the entry when the cycle is gone.
-ALLOWED_EDGES: dict[tuple[str, str], str] = {
-    # provinces -> datasets -> (readers, combine) -> provinces: provinces asks datasets for the
-    # path of provinces.csv; the entry developer's bottom-layer errors module and readers
-    # subpackage remove it.
-    ("gmindex.provinces", "gmindex.datasets"): "default registry path (entry: errors module)",
-    # readers <-> validation: validate_file reads files, the readers check values (entry).
-    ("gmindex.validation", "gmindex.io.readers"): "validate_file reads files (entry: errors module)",
-    # spec <-> options: read_spec checks [index] method keys with options, and options raises
-    # spec.SpecError (pipeline: SpecError to the errors module).
-    ("gmindex.options", "gmindex.spec"): "options raises SpecError (pipeline: errors module)",
-}
+#: the check.  Each needs a reason; delete the entry when the cycle is gone.  Empty: the
+#: graph has no cycle at all (keep it so: move the shared concept to the lower module).
+ALLOWED_EDGES: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path) -> str:

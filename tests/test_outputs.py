@@ -180,6 +180,46 @@ def test_killed_run_leaves_the_previous_set_and_the_next_run_tidies(built, tmp_p
     assert prov["options"]["weighting"] == "equal"
 
 
+# --- shared folders: a rerun forgets what the same command no longer writes -------------------
+
+
+def test_build_rerun_with_fewer_formats_leaves_no_stale_tables(built, tmp_path):
+    out = tmp_path / "r"
+    assert runner.invoke(app, ["build", "--out", str(out), "--formats", "csv,md"]).exit_code == 0
+    assert (out / "index_scores.md").is_file()
+    (out / "my_notes.txt").write_text("mine")
+    # Another command's file in the same folder (as analyse writes into results/).
+    record = json.loads((out / writers.WRITTEN_RECORD).read_text())
+    (out / "gini.csv").write_text("g\n")
+    record["analyse"] = ["gini.csv"]
+    (out / writers.WRITTEN_RECORD).write_text(json.dumps(record))
+    result = runner.invoke(app, ["build", "--out", str(out), "--formats", "csv"])
+    assert result.exit_code == 0, result.output
+    assert not list(out.glob("*.md"))
+    assert (out / "my_notes.txt").read_text() == "mine" and (out / "gini.csv").is_file()
+    # The same files, byte for byte, as a fresh csv-only build, plus the two kept.
+    rest = {k: v for k, v in snapshot(out).items() if k not in ("my_notes.txt", "gini.csv")}
+    fresh = {k: v for k, v in built[1].items() if k != writers.WRITTEN_RECORD}
+    assert {k: v for k, v in rest.items() if k != writers.WRITTEN_RECORD} == fresh
+    assert json.loads((out / writers.WRITTEN_RECORD).read_text()) == {
+        "analyse": ["gini.csv"], "build": sorted(fresh)}
+
+
+def test_map_and_notebooks_record_their_variants_apart(tmp_path, monkeypatch):
+    seen = []
+
+    def stop(outs, *, inputs=(), command=None):
+        seen.append(command)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(writers, "staged_folders", stop)
+    for args in (["map", "--lang", "zh", "--permutations", "9"],
+                 ["notebooks", "--only", "03,01,03"], ["notebooks"]):
+        result = runner.invoke(app, [*args, "--out", str(tmp_path / "o")])
+        assert "stop here" in result.output, result.output
+    assert seen == ["map --lang zh", "notebooks --only 01,03", "notebooks"]
+
+
 # --- method options everywhere, --weights, manifest ------------------------------------------
 
 

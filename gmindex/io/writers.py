@@ -50,6 +50,7 @@ import pandas as pd
 __all__ = [
     "TABLE_FORMATS",
     "FIGURE_FORMATS",
+    "WRITTEN_RECORD",
     "OutputError",
     "check_output_folder",
     "staged_folders",
@@ -65,6 +66,10 @@ __all__ = [
 
 TABLE_FORMATS = ("csv", "xlsx", "dta", "tex", "md")
 FIGURE_FORMATS = ("png", "pdf", "svg")
+#: Hidden file in each output folder staged under a command name (:func:`staged_folders`):
+#: command -> the files it wrote there on its last complete run (relative paths, sorted),
+#: which the next run of that command removes first, so files it no longer writes go.
+WRITTEN_RECORD = ".gmindex-written.json"
 _DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 _STATA_RESERVED = frozenset(
     "_all _b byte _coef _cons double float if in int long _n _N _pi _pred _rc _skip "
@@ -156,7 +161,8 @@ def write_manifest(folder: str | Path, *, stamp: Mapping | None = None,
     A rerun with the same inputs must reproduce the manifest exactly, so a
     reader can check that a figure or table in a paper is the one the code
     makes.  Files directly in ``folder`` are listed (not sub-folders such as
-    executed notebooks, which carry run times); the manifest itself is not.
+    executed notebooks, which carry run times); the manifest itself and the
+    record of which command wrote what (:data:`WRITTEN_RECORD`) are not.
 
     Parameters
     ----------
@@ -172,7 +178,8 @@ def write_manifest(folder: str | Path, *, stamp: Mapping | None = None,
     """
     folder = Path(folder)
     files = []
-    for path in sorted(p for p in folder.glob("*") if p.is_file() and p.name != name):
+    for path in sorted(p for p in folder.glob("*")
+                       if p.is_file() and p.name not in (name, WRITTEN_RECORD)):
         data = path.read_bytes()
         files.append({"file": path.relative_to(folder).as_posix(), "bytes": len(data),
                       "sha256": hashlib.sha256(data).hexdigest()})
@@ -663,8 +670,88 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Relative path -> (inode, mtime, size) of every file under ``folder``.
+
+    A file written after this snapshot differs in at least one of the three: an
+    atomic write makes a new inode, a write in place moves the modification time
+    (the staged copy keeps the old files' times).
+    """
+    states = {}
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            path = Path(dirpath) / name
+            st = path.lstat()
+            states[path.relative_to(folder).as_posix()] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return states
+
+
+def _read_written(folder: Path) -> dict[str, list[str]]:
+    """The record of :data:`WRITTEN_RECORD` in ``folder``: command -> relative paths.
+
+    A missing, unreadable or malformed record counts as empty (then nothing is
+    removed: forgetting a file is safe, deleting one that is not ours is not);
+    entries that would leave the folder (absolute, ``..``) are ignored.
+    """
+    try:
+        record = json.loads((folder / WRITTEN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict):
+        return {}
+    clean = {}
+    for command, paths in record.items():
+        if isinstance(command, str) and isinstance(paths, list):
+            clean[command] = [p for p in paths if isinstance(p, str) and p
+                              and not Path(p).is_absolute() and ".." not in Path(p).parts]
+    return clean
+
+
+def _forget_old_outputs(folder: Path, command: str, keep: set[Path]) -> None:
+    """Remove from ``folder`` the files ``command`` wrote last time and no other command did.
+
+    Files listed for other commands, files the record does not list (the
+    user's, a contact sheet, a manifest) and the paths in ``keep`` (input
+    files) stay.  Folders emptied by the removal go too.
+    """
+    record = _read_written(folder)
+    others = {p for key, paths in record.items() if key != command for p in paths}
+    inside = folder.resolve()
+    for rel in sorted(set(record.get(command, ())) - others):
+        path = folder / rel
+        if path in keep or not (path.is_symlink() or path.is_file()):
+            continue
+        if not path.parent.resolve().is_relative_to(inside):
+            continue  # reached through a linked folder: not this folder's file to remove
+        path.unlink()
+        parent = path.parent
+        while parent != folder and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _record_written(folder: Path, command: str, before: Mapping[str, tuple]) -> None:
+    """Write :data:`WRITTEN_RECORD`: ``command`` -> the files new or changed since ``before``.
+
+    Other commands' entries are kept, less files that no longer exist; the
+    record is sorted, so the same runs give the same bytes.
+    """
+    now = _file_states(folder)
+    now.pop(WRITTEN_RECORD, None)
+    record = {key: sorted(p for p in paths if p in now)
+              for key, paths in _read_written(folder).items() if key != command}
+    record[command] = sorted(p for p, state in now.items() if before.get(p) != state)
+    record = {key: paths for key, paths in record.items() if paths}
+    target = folder / WRITTEN_RECORD
+    if record:
+        write_json(record, target)
+    elif target.is_file():
+        target.unlink()
+
+
 @contextmanager
-def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Path] = ()):
+def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Path] = (),
+                   command: str | None = None):
     """Write output folders as a whole: into temporary siblings, swapped in when complete.
 
     Each folder is first copied to a hidden sibling (``.NAME.partial-PID``);
@@ -675,6 +762,16 @@ def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Pat
     run.  Nested folders (e.g. ``results/notebooks`` inside ``results``) are
     staged once, through the outer one.
 
+    Several commands share a folder (``build`` and ``analyse`` write into
+    ``results/``, ``map`` and the notebooks into ``figures/``), so the copy
+    keeps what others wrote.  With ``command`` given, each staged folder
+    records in :data:`WRITTEN_RECORD` the files that command wrote (new or
+    rewritten during the run); the next run under the same name first removes
+    those files from the copy, so a file it no longer writes (a format or an
+    option dropped) disappears, while files recorded for other commands only,
+    the user's own files and input files stay.  The record is swapped in with
+    the files it describes, so an interrupted run leaves the old record too.
+
     Parameters
     ----------
     outs : mapping of str to path
@@ -682,6 +779,11 @@ def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Pat
     inputs : sequence of path
         Input files; writing over one of them is an :class:`OutputError`
         and nothing is swapped in.
+    command : str, optional
+        Name under which the files written are recorded, e.g. ``"build"``;
+        include the options that select a variant written beside the others
+        rather than instead of them (``"map --lang zh"``).  None: no record,
+        the copy keeps every old file.
 
     Yields
     ------
@@ -698,6 +800,16 @@ def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Pat
     False
     >>> sorted(p.name for p in base.iterdir())
     ['r']
+
+    A rerun that no longer writes ``a.txt`` removes it; the user's file stays:
+
+    >>> for names in (["a.txt", "b.txt"], ["b.txt"]):
+    ...     with staged_folders({"--out": base / "r"}, command="demo") as where:
+    ...         for name in names:
+    ...             _ = write_text(name, where["--out"] / name)
+    ...     _ = write_text("mine", base / "r" / "notes.txt")
+    >>> sorted(p.name for p in (base / "r").iterdir())
+    ['.gmindex-written.json', 'b.txt', 'notes.txt']
     """
     real = {opt: check_output_folder(path, option=opt) for opt, path in outs.items()}
     roots = sorted({p for p in real.values()
@@ -705,6 +817,7 @@ def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Pat
     watched = {Path(i).expanduser().resolve(): None for i in inputs if Path(i).is_file()}
     watched = {i: _digest(i) for i in watched if any(r in i.parents for r in roots)}
     staging: dict[Path, Path] = {}
+    before: dict[Path, dict] = {}
     try:
         for root in roots:
             _tidy_leftovers(root)
@@ -724,15 +837,24 @@ def staged_folders(outs: Mapping[str, str | Path], *, inputs: Sequence[str | Pat
             root = next(r for r in roots if r == p or r in p.parents)
             return staging[root] / p.relative_to(root)
 
+        if command is not None:
+            keep = {where(i) for i in watched}
+            for tmp in staging.values():
+                _forget_old_outputs(tmp, command, keep)
         targets = {opt: where(p) for opt, p in real.items()}
         for t in targets.values():
             t.mkdir(parents=True, exist_ok=True)
+        if command is not None:
+            before = {root: _file_states(tmp) for root, tmp in staging.items()}
         yield targets
         for path, digest in watched.items():
             copy = where(path)
             if not copy.is_file() or _digest(copy) != digest:
                 raise OutputError(f"the output {path.name} would overwrite the input {path}; "
                                   "choose an output folder that does not hold your data")
+        if command is not None:
+            for root, tmp in staging.items():
+                _record_written(tmp, command, before[root])
     except BaseException:
         for tmp in staging.values():
             shutil.rmtree(tmp, ignore_errors=True)
