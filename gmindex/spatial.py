@@ -200,7 +200,7 @@ def contiguity_from_boundaries() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _contiguity_table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[float, float]]]:
-    from gmindex.datasets import data_dir
+    from gmindex.data_paths import data_dir
 
     table = pd.read_csv(data_dir() / CONTIGUITY_FILE, dtype={"code": str},
                         keep_default_na=False)
