@@ -621,7 +621,9 @@ def map_(
     lang: str = typer.Option("en", help="Label language: en | zh"),
     permutations: int = typer.Option(REPLICATIONS["lisa_permutations"], help="Permutations for the LISA map."),
     seed: int = typer.Option(SEED, help="Seed of the LISA permutations."),
-    formats: str = typer.Option("png,pdf,svg", help="Figure formats, comma-separated."),
+    formats: str = typer.Option(
+        "png,pdf", help="Figure formats, comma-separated: png, pdf, svg (add svg for labels "
+        "editable in a vector editor; it adds about a third to the drawing time)."),
     methods: dict = None,
 ) -> None:
     """Write the standard map set for the index (Albers, South China Sea inset, GS(2024)0650)."""
