@@ -10,7 +10,7 @@ Examples
 --------
 >>> default_caption("fig_kde_by_region_region4", "en")[:40]
 'Kernel densities of the provincial score'
->>> default_caption("fig_paper_kde3d_northeast_single_zh", "zh")[:14]
+>>> default_caption("fig_paper_kde3d_northeast_single_zh", "zh", {"northeast": "东北"})[:14]
 '得分核密度的动态演进（东北）'
 >>> default_caption("fig_unknown", "en") is None
 True
@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 __all__ = ["CAPTIONS", "default_caption"]
 
@@ -139,9 +140,12 @@ CAPTIONS: list[tuple[str, str, str]] = [
 ]
 
 
-def default_caption(stem: str, lang: str = "en") -> str | None:
+def default_caption(stem: str, lang: str = "en", names: Mapping[str, str] | None = None
+                    ) -> str | None:
     """The caption of a study figure from its file stem (``_zh``/``_single`` ignored).
 
+    ``names`` maps a key in the stem (a region) to its display name in
+    ``lang``; :func:`gmindex.figstyle.save_figure` passes the region names.
     Returns ``None`` for a figure without a registered caption.
     """
     base = re.sub(r"(_single)?(_zh)?$", "", stem)
@@ -151,10 +155,7 @@ def default_caption(stem: str, lang: str = "en") -> str | None:
             text = zh if lang == "zh" else en
             if not m.groups():
                 return text
-            value = m.group(1)
-            if not value.isdigit():  # a region key (fig_paper_kde3d_east): its display name
-                from gmindex.figstyle import region_name
-
-                value = region_name(value, lang)
+            # A region key (fig_paper_kde3d_east) is shown by its display name.
+            value = (names or {}).get(m.group(1), m.group(1))
             return text.replace("{1}", value)
     return None

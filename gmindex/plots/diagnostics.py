@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gmindex.figstyle import FONT_SIZES, font_family, new_figure, region_name, styled, text
+from gmindex.figstyle import (
+    FONT_SIZES,
+    font_family,
+    new_figure,
+    region_name,
+    styled,
+    text,
+)
 from gmindex.plots.checks import place_labels
 
 __all__ = ["LISA_COLOURS", "coverage_heatmap", "moran_scatter", "orderings_plot"]
