@@ -281,9 +281,14 @@ def radar(values: pd.DataFrame, *, ax=None, lang: str = "en", spec=None, legend:
     ax.set_ylim(0, top * 1.05)
     ticks = [t for t in (0.2, 0.4, 0.6, 0.8, 1.0) if t <= top * 1.05]
     ax.set_yticks(ticks)
-    ax.set_yticklabels([f"{t:g}" for t in ticks], fontsize="x-small", color="0.35")
-    at = quiet_spokes([values]) if rlabel_at is None else rlabel_at
-    ax.set_rlabel_position(at)
+    ax.set_yticklabels([])
+    # The radial scale written above the polygons, on a white ground (their edges cross
+    # the scale wherever it is), along the quietest gap between two spokes.
+    at = np.radians(quiet_spokes([values]) if rlabel_at is None else rlabel_at)
+    for t in ticks:
+        ax.text(at, t, f"{t:g}", fontsize="x-small", color="0.3", ha="center", va="center",
+                zorder=5, gid="radar-scale",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4, "alpha": 0.85})
     ax.tick_params(axis="x", pad=1.5)
     ax.grid(lw=0.4, color="0.8")
     ax.spines["polar"].set_linewidth(0.5)

@@ -470,14 +470,14 @@ def _radar_figure(radars: Mapping[int, pd.DataFrame], spec, lang: str, width: st
     from gmindex.paper import figures as F
 
     double = width == "double"
-    fig, axes = new_figure(width, lang=lang, aspect=0.5 if double else 1.6,
+    fig, axes = new_figure(width, lang=lang, aspect=0.45 if double else 1.6,
                            nrows=1 if double else 2, ncols=2 if double else 1,
                            subplot_kw={"projection": "polar"})
     rmax = max(float(np.nanmax(v.to_numpy())) for v in radars.values())
     at = F.quiet_spokes(list(radars.values()))  # one place for the scale in both panels
     for ax, (year, values) in zip(np.ravel(axes), sorted(radars.items())):
         F.radar(values, ax=ax, lang=lang, spec=spec, legend=False, rmax=rmax,
-                wrap=22 if double else 16, rlabel_at=at)
+                wrap=16, rlabel_at=at)
         ax.text(0.0, 1.0, str(year), transform=ax.transAxes, ha="left", va="bottom",
                 fontsize=FONT_SIZES[width]["label"], gid="panel-year")
     handles, labels = np.ravel(axes)[0].get_legend_handles_labels()
