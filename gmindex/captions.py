@@ -10,6 +10,8 @@ Examples
 --------
 >>> default_caption("fig_kde_by_region_region4", "en")[:40]
 'Kernel densities of the provincial score'
+>>> default_caption("fig_paper_kde3d_northeast_single_zh", "zh", {"northeast": "东北"})[:14]
+'得分核密度的动态演进（东北）'
 >>> default_caption("fig_unknown", "en") is None
 True
 """
@@ -17,6 +19,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 __all__ = ["CAPTIONS", "default_caption"]
 
@@ -85,6 +88,10 @@ CAPTIONS: list[tuple[str, str, str]] = [
     (r"fig_sensitivity_first_order", "First-order variance shares of the method choices for "
      "(a) provinces' ranks and (b) the east − west gap.",
      "各方法选择的一阶方差贡献：(a) 省份排名；(b) 东西部差距。"),
+    (r"fig_city_density", "Gaussian kernel densities of the city scores (default city index) by "
+     "region and year (Scott bandwidth); cities grouped by the NBS region of their province.",
+     "各区域各年份地级市得分的高斯核密度（默认城市指数，Scott 带宽）；城市按所在省份归入国家统计局"
+     "四大区域。"),
     # the paper toolkit (gmindex.paper.figures)
     (r"fig_dagum_decomposition", "Dagum Gini decomposition by year: within-region, net "
      "between-region and transvariation parts of the overall Gini. " + _DATA_EN,
@@ -112,11 +119,14 @@ CAPTIONS: list[tuple[str, str, str]] = [
      "and permutations as the index).",
      "各维度得分全局Moran's I的年度变化（空间权重与置换次数同总指数）。"),
     (r"fig_paper_lisa_first_last", "Local Moran (LISA) clusters of the score in the first and "
-     "the last year (queen contiguity, permutation p < 0.05).",
-     "首末年份得分的局部Moran（LISA）聚类（Queen邻接，置换检验p < 0.05）。"),
+     "the last year (queen contiguity, Hainan linked to Guangdong, row-standardised; "
+     "permutation p < 0.05, permutation count in the legend).",
+     "首末年份得分的局部Moran（LISA）聚类（Queen邻接，海南与广东相连，行标准化；置换检验"
+     "p < 0.05，置换次数见图例）。"),
     (r"fig_paper_lisa_bivariate_(\d+)", "Bivariate LISA clusters, {1}: a province's score "
-     "against its neighbours' covariate (queen contiguity, permutation p < 0.05).",
-     "{1}年双变量LISA聚类：本省得分与邻省协变量（Queen邻接，置换检验p < 0.05）。"),
+     "against its neighbours' covariate (queen contiguity, Hainan linked to Guangdong; "
+     "permutation p < 0.05).",
+     "{1}年双变量LISA聚类：本省得分与邻省协变量（Queen邻接，海南与广东相连；置换检验p < 0.05）。"),
     (r"fig_paper_obstacles_(\d+)", "Obstacle degrees (障碍度) of the indicators, national mean "
      "{1}: effective weight times the distance of the normalised value from 1, as a share of "
      "the sum over indicators.",
@@ -130,9 +140,12 @@ CAPTIONS: list[tuple[str, str, str]] = [
 ]
 
 
-def default_caption(stem: str, lang: str = "en") -> str | None:
+def default_caption(stem: str, lang: str = "en", names: Mapping[str, str] | None = None
+                    ) -> str | None:
     """The caption of a study figure from its file stem (``_zh``/``_single`` ignored).
 
+    ``names`` maps a key in the stem (a region) to its display name in
+    ``lang``; :func:`gmindex.figstyle.save_figure` passes the region names.
     Returns ``None`` for a figure without a registered caption.
     """
     base = re.sub(r"(_single)?(_zh)?$", "", stem)
@@ -140,5 +153,9 @@ def default_caption(stem: str, lang: str = "en") -> str | None:
         m = re.fullmatch(pattern, base)
         if m:
             text = zh if lang == "zh" else en
-            return text.replace("{1}", m.group(1)) if m.groups() else text
+            if not m.groups():
+                return text
+            # A region key (fig_paper_kde3d_east) is shown by its display name.
+            value = (names or {}).get(m.group(1), m.group(1))
+            return text.replace("{1}", value)
     return None

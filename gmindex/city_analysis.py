@@ -213,7 +213,8 @@ def write_city_outputs(
 
     Index tables (scores, pillar scores, weights, provenance) and the analysis
     tables go to ``out``; the maps (every year's score and the last year's
-    LISA clusters, per language) to ``figures`` (default ``out``).  The
+    LISA clusters, in each language of ``langs`` at both printed widths, with
+    captions) to ``figures`` (default ``out``).  The
     provenance of every analysis table records the seed, the permutations,
     the bootstrap replications and the spatial weights.
     """
@@ -233,10 +234,8 @@ def write_city_outputs(
     paths += write_analysis(analysis, out / "analysis", formats=formats, provenance=stamp)
     paths += write_table(aggregation_check(load_city_panel(), load_default_panel()),
                          out / "aggregation_check", formats=formats)
-    lisa = analysis.tables["lisa"]
-    for lang in langs:
-        paths += save_city_maps(res, Path(figures or out), lisa=lisa, lang=lang,
-                                formats=figure_formats)
+    paths += save_city_maps(res, Path(figures or out), lisa=analysis.tables["lisa"], langs=langs,
+                            formats=figure_formats, permutations=permutations)
     return paths
 
 

@@ -42,7 +42,7 @@ _SIMPLIFY = 600.0  # metres; below half a 300-dpi pixel at 180 mm
 _CITY_EDGE = "#9a9a9a"
 _PROVINCE_EDGE = "#303030"
 _NOT_IN_SAMPLE = "#e0e0e0"  # darker than LISA "not significant" (#f7f7f7), no hatch
-_NODATA = {"facecolor": "#dddddd", "hatch": "////"}
+_NODATA = {"facecolor": "#dddddd", "hatch": "////", "hatchcolor": "#a3a3a3"}  # as the provinces
 _NON_MAINLAND = ("710000", "810000", "820000")
 _TEXT = {
     "en": {"no_data": "No data", "not_in_sample": "Not in sample", "inset": "South China Sea Islands",
@@ -59,12 +59,15 @@ _FONT = {"single": 5.5, "double": 7.0}
 
 @lru_cache(maxsize=1)
 def _layers() -> dict[str, Any]:
-    """Projected, simplified layers: cities and provinces (main and inset), lines, extents."""
+    """Projected, simplified city and province layers; frame, inset and lines as the
+    province maps (:mod:`gmindex.maps.base`), so a city map and a province map of
+    one study share their extent, inset box and South China Sea dash line."""
     import shapely
     from shapely.geometry import MultiPolygon
 
-    from gmindex.boundaries import ALBERS_CHINA, boundary_lines, province_boundaries
+    from gmindex.boundaries import ALBERS_CHINA, province_boundaries
     from gmindex.cities import city_boundaries
+    from gmindex.maps.base import _layout
 
     import geopandas as gpd
 
@@ -75,77 +78,59 @@ def _layers() -> dict[str, Any]:
         projected = gpd.GeoSeries(kept, crs=native.crs).to_crs(ALBERS_CHINA).to_numpy()
         return shapely.simplify(projected, _SIMPLIFY, preserve_topology=True)
 
+    frame = _layout()
     cities_native = city_boundaries(crs=None)
     cities = city_boundaries()
-    prov_native = province_boundaries(crs=None)
     prov = province_boundaries()
-    lines = boundary_lines()
-    dash = lines.loc[lines["kind"] == "south_china_sea_dashline"].union_all()
-    other = lines.loc[lines["kind"] != "south_china_sea_dashline"].union_all()
     city_main = main_part(cities_native)
-    prov_main = main_part(prov_native)
-    x0, y0, x1, y1 = shapely.total_bounds(prov_main)
-    pad = 0.02 * (y1 - y0)
-    dx0, dy0, dx1, dy1 = dash.bounds
-    m = 0.05 * (dy1 - dy0)
-    inset_extent = (dx0 - 4 * m, dx1 + m, dy0 - m, dy1 + m)
-    ih = 0.33 * (y1 - y0 + 2 * pad)
-    iw = ih * (inset_extent[1] - inset_extent[0]) / (inset_extent[3] - inset_extent[2])
-    extent = (x0 - pad, max(x1 + pad, x1 - 0.5 * iw + iw), y0 - pad, y1 + pad)
-    clip = shapely.box(inset_extent[0], inset_extent[2], inset_extent[1], inset_extent[3])
+    ix0, ix1, iy0, iy1 = frame.inset_extent
+    clip = shapely.box(ix0, iy0, ix1, iy1)
     simplify = lambda geoms: shapely.simplify(np.asarray(geoms), _SIMPLIFY, preserve_topology=True)  # noqa: E731
-    frame = shapely.box(extent[0], extent[2], extent[1], extent[3])
     return {
         "codes": cities["code"].tolist(),
         "city_main": city_main,
         "city_inset": shapely.intersection(simplify(cities.geometry.to_numpy()), clip),
-        "prov_main": prov_main,
+        "prov_main": main_part(province_boundaries(crs=None)),
         "prov_inset": shapely.intersection(simplify(prov.geometry.to_numpy()), clip),
-        "dash": dash,
-        "dash_main": shapely.intersection(
-            dash, shapely.box(extent[0], _lat_y(), extent[1], extent[3])),
-        "other": shapely.intersection(other, frame),
-        "extent": extent,
-        "inset_extent": inset_extent,
-        "inset_box": (extent[1] - iw - 0.25 * pad, extent[2] + 0.25 * pad, iw, ih),
+        "dash": frame.dash,
+        "dash_main": frame.dash_main,
+        "other": frame.other_lines,
+        "extent": frame.extent,
+        "inset_extent": frame.inset_extent,
+        "inset_box": frame.inset_box,
         "points": [max(shapely.get_parts(g), key=lambda p: p.area).representative_point()
                    if not g.is_empty else None for g in city_main],
     }
 
 
-def _lat_y() -> float:
-    """Albers y of the cut latitude (dash segments north of it stay on the main map)."""
-    from pyproj import Transformer
-
-    from gmindex.boundaries import ALBERS_CHINA
-
-    t = Transformer.from_crs("EPSG:4490", ALBERS_CHINA, always_xy=True)
-    return max(t.transform(lon, _MAIN_MIN_LAT)[1] for lon in (105.0, 112.0, 120.0))
-
-
 def _draw(ax, geoms, colours, hatches, lw, zorder=1, prefix="") -> None:
     from matplotlib.patches import PathPatch
 
-    from gmindex.maps.base import _polygon_path  # one home for shapely -> matplotlib paths
+    # one home for shapely -> matplotlib paths and for fills with a thin hatch
+    from gmindex.maps.base import _apply_fill, _polygon_path
 
     for code, geom, face, hatch in zip(_layers()["codes"], geoms, colours, hatches):
         if geom is None or geom.is_empty:
             continue
-        patch = PathPatch(_polygon_path(geom), facecolor=face, edgecolor=_CITY_EDGE,
-                          linewidth=lw, hatch=hatch or None, zorder=zorder,
-                          gid=f"{prefix}unit-{code}")
+        patch = PathPatch(_polygon_path(geom), edgecolor=_CITY_EDGE, linewidth=lw,
+                          zorder=zorder, gid=f"{prefix}unit-{code}")
+        _apply_fill(patch, {**_NODATA, "facecolor": face} if hatch else {"facecolor": face})
+        patch.set_edgecolor(_CITY_EDGE)
         ax.add_artist(patch)
 
 
 def _outlines(ax, geoms, lw) -> None:
+    """Province borders as one line collection (hundreds of island rings: one artist
+    draws and saves far faster than one line each)."""
     import shapely
+    from matplotlib.collections import LineCollection
 
-    for geom in geoms:
-        for poly in shapely.get_parts(geom):
-            for ring in (poly.exterior, *poly.interiors):
-                xy = np.asarray(ring.coords)
-                ax.plot(xy[:, 0], xy[:, 1], color=_PROVINCE_EDGE, lw=lw, zorder=3,
-                        solid_joinstyle="round", gid="province-outline")
+    rings = [np.asarray(ring.coords)[:, :2] for geom in geoms
+             for poly in shapely.get_parts(geom) for ring in (poly.exterior, *poly.interiors)]
+    coll = LineCollection(rings, colors=_PROVINCE_EDGE, linewidths=lw, zorder=3,
+                          joinstyle="round", capstyle="round")
+    coll.set_gid("province-outline")
+    ax.add_collection(coll, autolim=False)
 
 
 def _lines(ax, geom, **kw) -> None:
@@ -159,9 +144,9 @@ def _lines(ax, geom, **kw) -> None:
 
 
 def _font(lang: str) -> list[str]:
-    from gmindex.maps import use_cjk_font
+    from gmindex.figstyle import font_family
 
-    return [use_cjk_font()] if lang == "zh" else ["DejaVu Sans"]
+    return font_family(lang)
 
 
 def _fills(values: pd.Series, colour_of, sample: set[str] | None):
@@ -206,6 +191,10 @@ def _base_map(ax, faces, hatches, *, lang, size, inset, credit):
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
+    from gmindex.maps._common import _style
+    from gmindex.maps.base import _north_arrow, _scalebar
+
+    style = _style(size, lang, False)
     fs = _FONT[size]
     family = _font(lang)
     if inset:
@@ -220,10 +209,20 @@ def _base_map(ax, faces, hatches, *, lang, size, inset, credit):
         ins.set_aspect("equal", adjustable="box")
         ins.set_xticks([])
         ins.set_yticks([])
+        ins.set_facecolor("white")
         for spine in ins.spines.values():
             spine.set_linewidth(0.6)
-        ins.text(1.0, 1.015, _TEXT[lang]["inset"], transform=ins.transAxes, ha="right",
+            spine.set_edgecolor("#1a1a1a")
+        name = _TEXT[lang]["inset"]
+        if size == "single" and lang == "en":  # as the province maps: two lines in one column
+            name = name.replace(" Islands", "\nIslands")
+        ins.text(1.0, 1.015, name, transform=ins.transAxes, ha="right",
                  va="bottom", fontsize=fs * 0.85, fontfamily=family, gid="inset-title")
+        _scalebar(ins, ix0 + 0.64 * (ix1 - ix0), iy0 + 0.03 * (iy1 - iy0), 500, style,
+                  role="small", height=0.018, middle=False)
+    # Scale bar and north arrow where the province maps have them.
+    _scalebar(ax, x0 + 0.27 * (x1 - x0), y0 + 0.04 * (y1 - y0), 1000, style, role="small")
+    _north_arrow(ax, style)
     if credit:
         ax.text(0.005, 0.004, credit_line(lang), transform=ax.transAxes, ha="left", va="bottom",
                 fontsize=fs * 0.8, color="#404040", fontfamily=family, gid="credit")
@@ -233,8 +232,14 @@ def _base_map(ax, faces, hatches, *, lang, size, inset, credit):
 def _legend(ax, entries, *, title, lang, size):
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=f["facecolor"], hatch=f.get("hatch") or None,
-                     edgecolor=_CITY_EDGE, linewidth=0.4, label=label) for label, f in entries]
+    from gmindex.maps.base import _apply_fill
+
+    handles = []
+    for label, fill in entries:
+        h = Patch(edgecolor=_CITY_EDGE, linewidth=0.4, label=label)
+        _apply_fill(h, fill)
+        h.set_edgecolor(_CITY_EDGE)
+        handles.append(h)
     props = {"family": _font(lang), "size": _FONT[size]}
     leg = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.035),
                     frameon=False, prop=props, title=title,
@@ -361,18 +366,38 @@ def city_choropleth(
     if label_top:
         _label_extremes(ax, values, int(label_top), lang, size)
     if legend:
+        from gmindex.maps.legend import _legend_title
+
         entries = [(lab, {"facecolor": col}) for lab, col in zip(classes.labels, classes.colors)]
         entries += [(_TEXT[lang]["no_data"], _NODATA),
                     (_TEXT[lang]["not_in_sample"], {"facecolor": _NOT_IN_SAMPLE})]
-        title = legend_title if legend_title is not None else (
-            _TEXT[lang]["score"] if column == "score" else column)
+        name = legend_title if legend_title is not None else (
+            _TEXT[lang]["score"] if column == "score" else None)
+        # As on the province maps: the variable, then the classification method (and,
+        # at double width, the years its bounds were computed on); the bounds are the
+        # entries.
+        title = _legend_title(name, column, None, classes, lang, basis=size == "double")
         _legend(ax, entries, title=title, lang=lang, size=size)
+    ax.gmindex_classes = classes
     return ax
 
 
 def city_lisa_map(lisa: pd.DataFrame, *, sample: Iterable[str] | None = None, ax: Any = None,
-                  lang: str = "en", size: str = "double") -> Any:
-    """LISA cluster map of cities (``code, cluster`` with HH, LL, HL, LH, ns)."""
+                  lang: str = "en", size: str = "double", alpha: float | None = 0.05,
+                  permutations: int | None = None) -> Any:
+    """LISA cluster map of cities (``code, cluster`` with HH, LL, HL, LH, ns).
+
+    The legend states the year (when ``lisa`` has one), the significance
+    level ``alpha`` the clusters were labelled with and the ``permutations``
+    behind the pseudo p-values (``None``: not stated); the weights belong in
+    the caption.
+    """
+    from gmindex.maps.lisa import _method_note
+
+    if lang not in _TEXT:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    if size not in _FONT:
+        raise ValueError(f"size must be 'single' or 'double', got {size!r}")
     values = _values(lisa.assign(v=0.0), "v")
     cluster = dict(zip(lisa["code"].astype(str), lisa["cluster"].astype(str)))
     bad = sorted(set(cluster.values()) - set(_LISA_COLOURS))
@@ -381,47 +406,103 @@ def city_lisa_map(lisa: pd.DataFrame, *, sample: Iterable[str] | None = None, ax
     sample_set = set(map(str, sample)) if sample is not None else None
     faces, hatches, _ = _fills(values, lambda c: _LISA_COLOURS[cluster[c]], sample_set)
     ax = _base_map(ax, faces, hatches, lang=lang, size=size, inset=True, credit=True)
-    entries = [(_TEXT[lang][c], {"facecolor": col}) for c, col in _LISA_COLOURS.items()]
+    counts = pd.Series(list(cluster.values())).value_counts()
+    entries = [(f"{_TEXT[lang][c]} ({int(counts.get(c, 0))})", {"facecolor": col})
+               for c, col in _LISA_COLOURS.items()]
     entries += [(_TEXT[lang]["no_data"], _NODATA),
                 (_TEXT[lang]["not_in_sample"], {"facecolor": _NOT_IN_SAMPLE})]
-    _legend(ax, entries, title=_TEXT[lang]["lisa"], lang=lang, size=size)
+    title = _TEXT[lang]["lisa"]
+    years = lisa["year"].unique() if "year" in lisa.columns else []
+    if len(years) == 1:
+        title += f", {int(years[0])}" if lang == "en" else f"，{int(years[0])}年"
+    note = _method_note(alpha, None, permutations, lang)
+    _legend(ax, entries, title=f"{title}\n{note}" if note else title, lang=lang, size=size)
     return ax
 
 
+_CAPTIONS = {
+    "en": {
+        "score": "Green manufacturing index of the prefecture-level cities, {year} (default "
+                 "city index, data/spec_city.toml). {classes}: one classification for the maps "
+                 "of all years, so a colour means the same score in each.{named}",
+        "named": " The {n} highest and the {n} lowest cities are named.",
+        "lisa": "Local Moran (LISA) clusters of the city score, {year}: queen contiguity among "
+                "the cities in the index (a city without a contiguous neighbour in the sample "
+                "linked to its nearest sample city), row-standardised; clusters at "
+                "permutation p < {alpha:g}{perm}.",
+        "perm": " ({n} permutations)",
+        "tail": " Hatched: no data (a city of the sample without a value; Taiwan, Hong Kong and "
+                "Macau, without city data); light grey: not in "
+                "the sample (units the city yearbook does not cover, e.g. autonomous "
+                "prefectures); dark lines: province borders. Albers equal-area projection; "
+                "South China Sea islands in the inset. {credit}",
+    },
+    "zh": {
+        "score": "{year}年地级市绿色制造指数（默认城市指数，data/spec_city.toml）。{classes}："
+                 "各年份地图采用同一分级，同一颜色代表相同得分。{named}",
+        "named": "图中标注得分最高与最低的各 {n} 个城市。",
+        "lisa": "{year}年城市得分局部 Moran（LISA）集聚类型：样本城市间 Queen 邻接（样本内无邻接"
+                "城市者与最近的样本城市相连），行标准化；置换检验 p < {alpha:g}{perm}。",
+        "perm": "（{n} 次置换）",
+        "tail": "斜线填充：无数据（样本内缺失数值的城市；台湾、香港、澳门无城市数据）；浅灰：不在样本内（城市统计年鉴未覆盖的"
+                "单元，如自治州）；深色线为省界。Albers 等积投影，南海诸岛见附图。{credit}",
+    },
+}
+
+
 def save_city_maps(result: Any, outdir: str | Path, *, lisa: pd.DataFrame | None = None,
-                   sample: Iterable[str] | None = None, lang: str = "en",
+                   sample: Iterable[str] | None = None, langs: Sequence[str] = ("en", "zh"),
+                   widths: Sequence[str] = ("double", "single"),
                    formats: Sequence[str] = ("png", "pdf", "svg"), label_top: int = 5,
-                   dpi: int = 300) -> list[Path]:
+                   dpi: int = 300, alpha: float = 0.05,
+                   permutations: int | None = None) -> list[Path]:
     """Write the city score map of every year (one classification) and the LISA map.
 
-    Stems: ``city_map_score_<year>`` and ``city_map_lisa_<year>``, ending in ``_zh``
-    for ``lang="zh"``.  ``sample`` defaults to every city with a row in the
-    result's panel, so cities dropped by the missing-data rule show as "no data".
+    Every map in each language of ``langs`` and each printed width of
+    ``widths`` (:func:`gmindex.figstyle.save_variants`): stems
+    ``city_map_score_<year>`` and ``city_map_lisa_<year>``, with ``_single``
+    for 88 mm and ``_zh`` for Chinese, each with its caption
+    (``<stem>.caption.md``: data, classification, weights, credit).
+    ``sample`` defaults to every city with a row in the result's panel, so
+    cities dropped by the missing-data rule show as "no data".  ``alpha`` and
+    ``permutations`` are stated on the LISA map.
     """
-    import matplotlib.pyplot as plt
-
-    from gmindex.io.writers import save_figure
+    from gmindex.boundaries import credit_line
+    from gmindex.figstyle import save_variants
     from gmindex.maps import classify
 
     scores = result.scores
     if sample is None:
         sample = sorted(set(result.panel["code"].astype(str)) & set(_layers()["codes"]))
-    classes = classify(scores["score"], scheme="quantiles", k=5)
-    suffix = "_zh" if lang == "zh" else ""
+    years = sorted(int(y) for y in scores["year"].unique())
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    classes = classify(scores["score"], scheme="quantiles", k=5,
+                       basis=span if len(years) > 1 else "")
     outdir = Path(outdir)
     written: list[Path] = []
-    jobs = [(f"city_map_score_{int(y)}", lambda g=g: city_choropleth(
-        g, "score", classes=classes, sample=sample, lang=lang, label_top=label_top))
-        for y, g in scores.groupby("year")]
+
+    def caption(key: str, **kw: Any) -> dict[str, str]:
+        out = {}
+        for lang, words in _CAPTIONS.items():
+            named = words["named"].format(n=label_top) if label_top else ""
+            perm = words["perm"].format(n=permutations) if permutations else ""
+            out[lang] = words[key].format(classes=classes.describe(lang), named=named, perm=perm, alpha=alpha, **kw) \
+                + words["tail"].format(credit=credit_line(lang, full=True))
+        return out
+
+    for year, block in scores.groupby("year"):
+        def draw(lang: str, width: str, block: pd.DataFrame = block) -> Any:
+            return city_choropleth(block, "score", classes=classes, sample=sample, lang=lang,
+                                   size=width, label_top=label_top).figure
+
+        written += save_variants(draw, outdir / f"city_map_score_{int(year)}", langs=langs,
+                                 widths=widths, keep=None, formats=tuple(formats), dpi=dpi,
+                                 caption=caption("score", year=int(year)))
     if lisa is not None:
-        year = int(lisa["year"].iloc[0]) if "year" in lisa.columns else ""
-        jobs.append((f"city_map_lisa_{year}", lambda: city_lisa_map(lisa, sample=sample, lang=lang)))
-    # save_figure embeds TrueType fonts in PDF and keeps SVG text editable
-    for stem, make in jobs:
-        fig = make().figure
-        try:
-            written += save_figure(fig, outdir / f"{stem}{suffix}", formats=tuple(formats),
-                                   dpi=dpi)
-        finally:
-            plt.close(fig)
+        year = int(lisa["year"].iloc[0]) if "year" in lisa.columns else years[-1]
+        written += save_variants(
+            lambda lang, width: city_lisa_map(lisa, sample=sample, lang=lang, size=width,
+                                              alpha=alpha, permutations=permutations).figure,
+            outdir / f"city_map_lisa_{year}", langs=langs, widths=widths, keep=None,
+            formats=tuple(formats), dpi=dpi, caption=caption("lisa", year=year))
     return written

@@ -8,7 +8,15 @@ journal takes it as it is:
   legible (5-7 pt single, 6-8 pt double) after printing;
 - **fonts** embedded as Type 42 (TrueType) in PDF and kept as editable
   ``<text>`` in SVG, never Type 3 or outlines; Chinese text uses Noto Sans CJK
-  SC (shipped by ``mplfonts``);
+  SC (shipped by ``mplfonts``, SIL Open Font License).  That font is
+  OpenType/CFF, so its glyphs are embedded as a CID-keyed CFF subset
+  (``pdffonts``: "CID Type 0C (OT)"), not as TrueType: also a vector font,
+  searchable and accepted where Type 3 is not.  Matplotlib declares it as
+  CIDFontType2 (matplotlib issue #2869), which poppler notes as a font-type
+  mismatch.  The only TrueType CJK font on a fresh machine is the SimHei
+  copy inside ``mplfonts`` ("© Beijing ZhongYi Electronics, all rights
+  reserved", no licence shipped with it): not a font to put into published
+  files, so the Noto font stays;
 - **no titles** inside the image: the caption belongs to the paper and is
   written beside the figure (``<stem>.caption.md``) by :func:`save_figure`;
 - **one name and one colour** for every region and every pillar, in English
@@ -662,7 +670,7 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
     if caption is None:
         from gmindex.captions import default_caption
 
-        caption = default_caption(stem.name, lang)
+        caption = default_caption(stem.name, lang, _REGION_NAMES[lang])
     note = _caption_text(caption, lang)
     # the writer embeds TrueType fonts and keeps SVG text for every caller
     paths = _write(fig, stem, formats=tuple(formats), dpi=dpi, **savefig_kwargs)

@@ -204,6 +204,7 @@ class Covariate:
     unit: str
     series: tuple[str, ...]
     formula: str
+    label_zh: str = ""  # for Chinese figures; empty: the English label
 
 
 #: Covariates :func:`covariates_from_panel` derives, in column order.
@@ -216,6 +217,7 @@ COVARIATES: dict[str, Covariate] = {
             "ln(yuan per person), nominal",
             ("gdp_100m_yuan", "population_10k"),
             "ln(gdp_100m_yuan * 1e8 / (population_10k * 1e4))",
+            "人均GDP对数",
         ),
         Covariate(
             "secondary_share",
@@ -223,6 +225,7 @@ COVARIATES: dict[str, Covariate] = {
             "%",
             ("secondary_va_100m_yuan", "gdp_100m_yuan"),
             "secondary_va_100m_yuan / gdp_100m_yuan * 100",
+            "第二产业增加值占GDP比重",
         ),
         Covariate(
             "gov_size",
@@ -230,6 +233,7 @@ COVARIATES: dict[str, Covariate] = {
             "%",
             ("local_budget_expenditure_100m_yuan", "gdp_100m_yuan"),
             "local_budget_expenditure_100m_yuan / gdp_100m_yuan * 100",
+            "地方一般预算支出占GDP比重",
         ),
         Covariate(
             "log_population",
@@ -237,6 +241,7 @@ COVARIATES: dict[str, Covariate] = {
             "ln(persons)",
             ("population_10k",),
             "ln(population_10k * 1e4)",
+            "人口对数",
         ),
         Covariate(
             "rd_intensity",
@@ -244,6 +249,7 @@ COVARIATES: dict[str, Covariate] = {
             "% of GDP",
             ("rd_intensity_pct",),
             "rd_intensity_pct",
+            "R&D经费投入强度",
         ),
         Covariate(
             "env_spending_share",
@@ -251,6 +257,7 @@ COVARIATES: dict[str, Covariate] = {
             "%",
             ("env_protection_spending_100m_yuan", "local_budget_expenditure_100m_yuan"),
             "env_protection_spending_100m_yuan / local_budget_expenditure_100m_yuan * 100",
+            "节能环保支出占预算支出比重",
         ),
     )
 }

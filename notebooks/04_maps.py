@@ -43,7 +43,7 @@ from IPython.display import Image, display
 import gmindex
 from gmindex.datasets import load_inputs
 from gmindex.index import build_index
-from gmindex.figstyle import rc_params, save_figure
+from gmindex.figstyle import rc_params, save_figure, variant_stem
 from gmindex.io.writers import write_table
 from gmindex.maps import save_standard_maps
 from gmindex.plots import moran_scatter
@@ -126,11 +126,14 @@ lisa[lisa["cluster"] != "ns"][["year", "code", "name", "value", "lag", "p_sim", 
 last_lisa = lisa[lisa["year"] == last]
 moran_last = moran.set_index("year").loc[last]
 # Moran's I and its permutation p-value in the legend; names placed so none overlaps.
-for lang in ("en", "zh"):
-    ax = moran_scatter(last_lisa, moran_i=moran_last["I"], p_value=moran_last["p_sim"],
-                       permutations=permutations, lang=lang,
-                       names=registry.labels(lang).to_dict())
-    save_figure(ax.figure, figures / f"fig_moran_scatter_{last}", lang=lang)
+# In English and Chinese, at double (180 mm) and single (88 mm) column width.
+for width in ("double", "single"):
+    for lang in ("en", "zh"):
+        ax = moran_scatter(last_lisa, moran_i=moran_last["I"], p_value=moran_last["p_sim"],
+                           permutations=permutations, lang=lang, width=width,
+                           names=registry.labels(lang).to_dict())
+        save_figure(ax.figure, variant_stem(figures / f"fig_moran_scatter_{last}", width),
+                    lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -144,18 +147,15 @@ plt.show()
 lisa_last_map = last_lisa[["code", "year", "cluster"]]
 # The LISA map states its significance level, permutations and weights in the legend.
 lisa_method = {"alpha": 0.05, "permutations": permutations}
-written = save_standard_maps(res, figures, lisa=lisa_last_map, formats=("png", "pdf", "svg"),
-                             weights="queen contiguity, Hainan linked to Guangdong",
-                             **lisa_method)
-if not quick:
-    written += save_standard_maps(res, figures, lisa=lisa_last_map,
-                                  formats=("png", "pdf", "svg"), lang="zh",
-                                  weights="Queen 邻接，海南与广东相连", **lisa_method)
-    # Single-column (88 mm) versions, generated and not committed.
-    written += save_standard_maps(res, figures, lisa=lisa_last_map,
-                                  formats=("png", "pdf", "svg"), width="single",
-                                  weights="queen contiguity, Hainan linked to Guangdong",
-                                  **lisa_method)
+# English and Chinese at double and single column width; quick mode draws the English
+# double-width set only.
+weights = {"en": "queen contiguity, Hainan linked to Guangdong", "zh": "Queen 邻接，海南与广东相连"}
+written = []
+for width in ("double",) if quick else ("double", "single"):
+    for lang in ("en",) if quick else ("en", "zh"):
+        written += save_standard_maps(res, figures, lisa=lisa_last_map, lang=lang, width=width,
+                                      formats=("png", "pdf", "svg"), weights=weights[lang],
+                                      **lisa_method)
 maps_png = [p for p in written if p.suffix == ".png"]
 print(f"{len(written)} files written:", ", ".join(p.name for p in maps_png))
 

@@ -110,13 +110,15 @@ paper.tables[f"paper_dagum_{scheme}"].round(4)
 # %% [markdown]
 # ## 2.–11. Figures
 #
-# All figures are written in English and Chinese (files ending in `_zh`); the Chinese set is
-# skipped in quick mode.
+# All figures are written in English and Chinese (files ending in `_zh`), at double (180 mm)
+# and single (88 mm) column width (files ending in `_single`), each with its caption
+# (`.caption.md`); quick mode writes the English double-width set only.
 
 # %%
 langs = ("en",) if quick else ("en", "zh")
-paths = paper_figures(res, paper, figures, langs=langs, formats=("png", "pdf", "svg"),
-                      scheme=scheme)
+widths = ("double",) if quick else ("double", "single")
+paths = paper_figures(res, paper, figures, langs=langs, widths=widths,
+                      formats=("png", "pdf", "svg"), scheme=scheme)
 print(f"{len(paths)} figure files")
 for stem in ("fig_paper_dagum_within", "fig_paper_dagum_between", "fig_paper_dagum_shares"):
     display(Image(filename=str(figures / f"{stem}.png"), width=420))

@@ -57,8 +57,10 @@ from gmindex.city_analysis import aggregation_check, city_analysis
 from gmindex.city_maps import city_choropleth, save_city_maps
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
-from gmindex.io.writers import save_figure, write_table
+from gmindex.figstyle import save_figure, variant_stem
+from gmindex.io.writers import write_table
 from gmindex.maps import use_cjk_font
+from gmindex.plots import kde_by_region_plot
 from gmindex.regional import gradient_check, regional_means
 from gmindex.spec import read_spec
 
@@ -70,6 +72,9 @@ spec = load_city_spec() if spec_path is None else read_spec(spec_path)
 results = Path(results_dir) / "city"
 figures = Path(figures_dir) / "city"
 permutations, reps, seed = (99, 99, 12345) if quick else (999, 9999, 12345)
+# Figures in English and Chinese at both column widths; quick mode draws the English
+# double-width set only.
+langs, widths = (("en",), ("double",)) if quick else (("en", "zh"), ("double", "single"))
 print(f"gmindex {gmindex.__version__}; city registry: {len(registry)} units "
       f"({registry.table['unit_type'].value_counts().to_dict()})")
 
@@ -183,17 +188,13 @@ print(gradient_check(flat_means).text)
 print(tables["dagum_shares"].round(4).to_string(index=False))
 
 # %%
+# One panel per region, one curve per year, in English and Chinese at double (180 mm) and
+# single (88 mm) column width; the caption is written beside each file.
 dens = tables["density"]
-fig, axes = plt.subplots(1, len(years), figsize=(7.2, 2.6), sharey=True, squeeze=False)
-for ax, (year, block) in zip(axes[0], dens.groupby("year")):
-    for region in registry.region_order("region4"):
-        part = block[block["region"] == region]
-        ax.plot(part["x"], part["density"], label=region, lw=1)
-    ax.set_xlabel(f"score, {year}")
-axes[0][0].set_ylabel("density")
-axes[0][-1].legend(frameon=False, fontsize=7)
-fig.tight_layout()
-save_figure(fig, figures / "fig_city_density", formats=("png", "pdf"))
+for width in widths:
+    for lang in langs:
+        fig = kde_by_region_plot(dens, registry=registry, lang=lang, width=width)
+        save_figure(fig, variant_stem(figures / "fig_city_density", width), lang=lang)
 plt.show()
 
 # %% [markdown]
@@ -220,10 +221,9 @@ print(f"LISA clusters {last} (p < 0.05):", lisa["cluster"].value_counts().to_dic
 
 # %%
 sample = sorted(set(panel["code"]) & set(registry.codes) - {"341400", "371200"})
-for lang in ("en", "zh"):
-    written = save_city_maps(res, figures, lisa=lisa, sample=sample, lang=lang, label_top=3,
-                             formats=("png", "pdf", "svg"))
-print(f"{len(written)} map files per language in {figures}/, e.g. {written[-1].name}")
+written = save_city_maps(res, figures, lisa=lisa, sample=sample, langs=langs, widths=widths,
+                         label_top=3, formats=("png", "pdf", "svg"), permutations=permutations)
+print(f"{len(written)} map files in {figures}/, e.g. {written[-1].name}")
 ax = city_choropleth(scores[scores["year"] == last], "score", sample=sample, label_top=3)
 plt.show()
 

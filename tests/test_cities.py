@@ -357,15 +357,77 @@ def test_provenance_numbers_match_the_data(panel, result):
 
 
 def test_saved_city_maps_keep_text_editable(result, tmp_path):
+    import re
+    from types import SimpleNamespace
+
+    from gmindex.city_maps import save_city_maps
+    from gmindex.figstyle import pdf_font_subtypes
+
+    one_year = SimpleNamespace(scores=result.scores[result.scores["year"] == 2019],
+                               panel=result.panel)
+    one = {"langs": ("zh",), "widths": ("single",), "label_top": 2}  # Chinese, one column
+    paths = save_city_maps(one_year, tmp_path, formats=("pdf", "svg"), **one)
+    svg = next(p for p in paths if p.name == "city_map_score_2019_single_zh.svg").read_text()
+    words = re.findall(r"<text[^>]*>([^<]*)</text>", svg)  # svg.fonttype none: text stays text
+    assert "南海诸岛" in words and "分位数分级" in " ".join(words)
+    pdf = next(p for p in paths if p.name == "city_map_score_2019_single_zh.pdf").read_bytes()
+    assert "Type3" not in pdf_font_subtypes(pdf) and b"/Type3" not in pdf
+    assert b"FontFile" in pdf  # fonts embedded
+    again = save_city_maps(one_year, tmp_path / "again", formats=("svg",), **one)
+    assert again[0].read_bytes() == next(p for p in paths if p.name == again[0].name).read_bytes()
+
+
+def test_city_maps_in_both_languages_and_widths(result, tmp_path):
+    """Every city map in English and Chinese at 88 and 180 mm, each with its caption."""
+    from types import SimpleNamespace
+
+    from PIL import Image
+
     from gmindex.city_maps import save_city_maps
 
-    paths = save_city_maps(result, tmp_path, formats=("pdf", "svg"), label_top=2)
-    svg = next(p for p in paths if p.name == "city_map_score_2019.svg").read_text()
-    assert "<text" in svg  # svg.fonttype none: labels stay text
-    pdf = next(p for p in paths if p.name == "city_map_score_2019.pdf").read_bytes()
-    assert b"FontFile2" in pdf and b"Type3" not in pdf  # TrueType (Type 42), no Type 3
-    again = save_city_maps(result, tmp_path / "again", formats=("svg",), label_top=2)
-    assert again[1].read_bytes() == next(p for p in paths if p.name == again[1].name).read_bytes()
+    one_year = SimpleNamespace(scores=result.scores[result.scores["year"] == 2019],
+                               panel=result.panel)  # one map is enough
+    paths = save_city_maps(one_year, tmp_path, formats=("png",), dpi=25, label_top=1)
+    names = {p.name for p in paths}
+    for variant, mm in (("city_map_score_2019", 180), ("city_map_score_2019_zh", 180),
+                        ("city_map_score_2019_single", 88), ("city_map_score_2019_single_zh", 88)):
+        assert {f"{variant}.png", f"{variant}.caption.md"} <= names
+        png = Image.open(tmp_path / f"{variant}.png")
+        assert abs(png.size[0] / png.info["dpi"][0] * 25.4 - mm) <= 2, variant
+    # The caption states the classification, the review number and the two empty states.
+    en = (tmp_path / "city_map_score_2019.caption.md").read_text(encoding="utf-8")
+    zh = (tmp_path / "city_map_score_2019_single_zh.caption.md").read_text(encoding="utf-8")
+    assert "Quantiles" in en and "GS(2024)0650" in en and "not in the sample" in en
+    assert "分位数分级" in zh and "GS(2024)0650" in zh and "不在样本内" in zh
+
+
+@pytest.mark.parametrize("lang,size", [("en", "double"), ("zh", "single")])
+def test_city_map_legend_states_the_classification(result, lang, size):
+    """As on the province maps: the legend names the method (and at double width the
+    years pooled); its entries are the class bounds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gmindex.city_maps import city_choropleth, city_lisa_map
+    from gmindex.maps import classify
+
+    classes = classify(result.scores["score"], scheme="quantiles", k=5, basis="2018–2019")
+    scores = result.scores[result.scores["year"] == 2019]
+    ax = city_choropleth(scores, "score", classes=classes, lang=lang, size=size)
+    legend = ax.get_legend()
+    title = legend.get_title().get_text()
+    assert ("Quantiles" if lang == "en" else "分位数分级") in title
+    assert ("2018–2019 pooled" in title) == (size == "double")  # single: in the caption
+    assert [t.get_text() for t in legend.get_texts()][:5] == list(classes.labels)
+    assert ax.figure.get_figwidth() * 25.4 == pytest.approx(88 if size == "single" else 180,
+                                                            abs=2)
+    lisa = scores[["code", "year"]].assign(cluster="ns")
+    title = city_lisa_map(lisa, lang=lang, size=size, permutations=99).get_legend().get_title()
+    assert "p < 0.05" in title.get_text() and "99" in title.get_text()
+    assert "2019" in title.get_text()
+    plt.close("all")
 
 
 def test_spec_note_on_entropy_pillar_weights(panel):

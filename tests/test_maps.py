@@ -461,6 +461,31 @@ def test_unit_map_draws_any_layer_with_the_map_conventions():
         maps.unit_map(units, "nope")
 
 
+def test_unit_map_draws_the_units_on_the_south_china_sea_inset_too():
+    """Hainan (with the Xisha, Zhongsha and Nansha islands of Sansha) is drawn in the
+    inset in its class colour, not as the pale base; units that do not reach the inset
+    are not drawn there; the islands south of the cut are left off the main map."""
+    from pyproj import Transformer
+
+    from gmindex.boundaries import ALBERS_CHINA, province_boundaries
+
+    units = province_boundaries(crs=None)
+    units = units[units["code"].isin(["11", "44", "46"])].assign(x=[1.0, 2.0, 3.0])
+    ax = maps.unit_map(units, "x", scheme="user", bins=[1.5, 2.5, 3.0])
+    inset = _inset(ax)
+    drawn = {p.get_gid(): p for p in inset.patches if "layer-" in (p.get_gid() or "")}
+    assert set(drawn) == {"inset-layer-44", "inset-layer-46"}
+    colours = ax.gmindex_classes.colors
+    assert _face(drawn["inset-layer-46"]) == to_hex(colours[2])
+    assert _face(drawn["inset-layer-44"]) == to_hex(colours[1])
+    # Main map: Hainan Island only, its southernmost vertex north of the cut (17.5 N).
+    main = next(p for p in ax.patches if p.get_gid() == "layer-46")
+    lon_lat = Transformer.from_crs(ALBERS_CHINA, "EPSG:4490", always_xy=True).transform(
+        *main.get_path().vertices.T)
+    assert min(lon_lat[1]) > 17.5
+    plt.close("all")
+
+
 @pytest.mark.parametrize("size", ["single", "double"])
 def test_map_figures_keep_all_text_inside(size):
     from gmindex.plots import texts_outside_figure

@@ -77,6 +77,23 @@ def test_moran_scatter_names_do_not_overlap_and_state_p(lisa_2020, lang):
     assert plots.texts_outside_figure(ax.figure) == []
 
 
+@pytest.mark.parametrize("width", ["single", "double"])
+def test_moran_scatter_names_cover_no_marker(lisa_2020, width):
+    """Names stay clear of every marker, the unnamed provinces' too (a name across a
+    grey point hid it), at both printed widths."""
+    lisa, moran_i, p = lisa_2020
+    ax = plots.moran_scatter(lisa, moran_i=moran_i, p_value=p, permutations=199, width=width)
+    assert ax.figure.get_figwidth() * 25.4 == pytest.approx(figstyle.WIDTHS_MM[width], abs=2)
+    renderer = ax.figure.canvas.get_renderer()
+    points = ax.transData.transform(lisa[["z", "lag"]].to_numpy(float))
+    for name in (t for t in ax.texts if t.get_gid() is None):
+        box = name.get_window_extent(renderer)
+        anchor = ax.transData.transform(name.xy)
+        covered = [tuple(q) for q in points
+                   if box.contains(*q) and np.hypot(*(q - anchor)) > 1.0]
+        assert covered == [], name.get_text()
+
+
 def test_overlap_check_catches_the_old_layout():
     # The old notebook wrote every name at the same offset: two close points clash.
     fig, ax = plt.subplots(figsize=(3.4, 3))

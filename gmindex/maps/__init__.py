@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from gmindex.figstyle import use_cjk_font
 from gmindex.maps._common import FIGURE_WIDTHS, LISA_CATEGORIES
+from gmindex.maps.base import map_panels
 from gmindex.maps.choropleth import change_map, choropleth, small_multiples
 from gmindex.maps.classification import SCHEMES, MapClasses, change_classes, classify
 from gmindex.maps.lisa import lisa_map
@@ -58,6 +59,7 @@ __all__ = [
     "choropleth",
     "classify",
     "lisa_map",
+    "map_panels",
     "region_map",
     "save_standard_maps",
     "small_multiples",

@@ -152,3 +152,45 @@ def _style(size: str | None, lang: str, greyscale: bool, ax: Any = None) -> _Sty
     return _Style(size, lang, family, _FONT_SIZES[size], bool(greyscale))
 
 
+def _wrap(line: str, width: int) -> str:
+    r"""Break a line (credit, legend note) into lines of about ``width`` characters.
+
+    Chinese text breaks between characters (a Latin letter or digit counts as
+    about half a character), after a comma or semicolon in the second half of
+    the line when there is one, never inside a number or a Latin word, never
+    before closing punctuation and never after an opening bracket.
+
+    Examples
+    --------
+    >>> _wrap("显著性水平 p < 0.05（99 次置换）", 12)
+    '显著性水平 p < 0.05\n（99 次置换）'
+    >>> _wrap("Boundaries: Tianditu 2024", 14)
+    'Boundaries:\nTianditu 2024'
+    """
+    import re
+    import textwrap
+
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in line):
+        return "\n".join(textwrap.wrap(line, width))
+    lines: list[str] = []
+    current, used = "", 0.0
+    for token in re.findall(r"[^\u3000-\uffff]+|[\u3000-\uffff]", line):
+        wide = token >= "\u3000"
+        size = 1.0 if wide else 0.55 * len(token)
+        closing = wide and token in "，。、；：）》」』！？"
+        if current and used + size > width and not closing:
+            cut = max(current.rfind(p) for p in "，；、")
+            if cut >= len(current) // 2:  # break after the punctuation
+                lines.append(current[:cut + 1].rstrip())
+                current = current[cut + 1:].lstrip() + token
+            elif current[-1] in "（《「『":  # an opening bracket goes with what it opens
+                lines.append(current[:-1].rstrip())
+                current = current[-1] + token
+            else:
+                lines.append(current.rstrip())
+                current = token.lstrip()
+            used = sum(1.0 if ch >= "\u3000" else 0.55 for ch in current)
+        else:
+            current, used = current + token, used + size
+    lines.append(current.rstrip())
+    return "\n".join(lines)

@@ -200,6 +200,36 @@ def _new_figure(size: str, *, nrows: int = 1, ncols: int = 1, top: float = 0.0) 
     return plt.figure(figsize=(width, height))
 
 
+def map_panels(size: str = "double", *, nrows: int = 1, ncols: int = 1) -> tuple[Figure, list[Axes]]:
+    """A figure of ``nrows`` x ``ncols`` map panels of the printed width, without gaps.
+
+    Each panel has the map's aspect, so a map drawn into it (``ax=``) fills it;
+    draw each with the ``size`` of one panel (``"single"`` when two panels
+    share a double-width figure), so its fonts fit the panel.
+
+    Returns
+    -------
+    (Figure, list of Axes)
+        Panels in reading order (row by row).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig, axes = map_panels("single", nrows=2)
+    >>> round(fig.get_figwidth() * 25.4), len(axes)
+    (88, 2)
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(fig)
+    """
+    if size not in FIGURE_WIDTHS:
+        raise ValueError(f"size must be one of {sorted(FIGURE_WIDTHS)}, got {size!r}")
+    fig = _new_figure(size, nrows=nrows, ncols=ncols)
+    axes = [fig.add_axes((c / ncols, 1 - (r + 1) / nrows, 1 / ncols, 1 / nrows))
+            for r in range(nrows) for c in range(ncols)]
+    return fig, axes
+
+
 def _single_axes(size: str, title: str | None, style: _Style) -> Axes:
     title_in = 2.0 * style.fs["title"] / 72 if title else 0.0
     fig = _new_figure(size, top=title_in)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gmindex.boundaries import credit_line
-from gmindex.maps._common import _TEXT, FIGURE_WIDTHS, _style
+from gmindex.maps._common import _TEXT, FIGURE_WIDTHS, _style, _wrap
 from gmindex.maps._inputs import _panel, _values_by_code
 from gmindex.maps.base import _class_fills, _finish, _new_figure, _single_axes
 from gmindex.maps.classification import MapClasses, change_classes, classify
@@ -226,15 +226,6 @@ def small_multiples(
                                     gid="credit"))
     fig.gmindex_classes = classes  # the shared classification, for inspection
     return fig
-
-
-def _wrap(line: str, width: int) -> str:
-    """Break a credit line into lines of about ``width`` characters (CJK: characters)."""
-    import textwrap
-
-    if any("\u4e00" <= ch <= "\u9fff" for ch in line):
-        return "\n".join(line[i:i + width] for i in range(0, len(line), width))
-    return "\n".join(textwrap.wrap(line, width))
 
 
 def change_map(

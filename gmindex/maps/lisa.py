@@ -12,6 +12,7 @@ from gmindex.maps._common import (
     _LISA_STYLE,
     LISA_CATEGORIES,
     _style,
+    _wrap,
 )
 from gmindex.maps._inputs import _values_by_code
 from gmindex.maps.base import _finish, _missing_entries, _single_axes
@@ -106,7 +107,11 @@ def lisa_map(
             lang,
         )
         if note:
-            legend_title += "\n" + note
+            # Long lines (the weights in words) wrapped to about the width of the
+            # legend entries, so the title does not run across the map.
+            width = 30 if lang == "en" else 16
+            legend_title += "\n" + "\n".join(
+                _wrap(line, width) if len(line) > width else line for line in note.split("\n"))
     entries = [
         (style.t(cat) + (f" ({int(n.get(cat, 0))})" if counts else ""), fill(cat))
         for cat in LISA_CATEGORIES

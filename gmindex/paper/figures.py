@@ -12,7 +12,8 @@ image.  Draw inside :func:`gmindex.figstyle.style_context` and save with
   warning is drawn when the group has fewer than 5 units.
 - :func:`moran_by_year` — Moran's I by year with its permutation p-value.
 - :func:`radar` — pillar scores by region on a polar axes.
-- :func:`obstacle_bars` — national mean obstacle degree of each indicator or pillar.
+- :func:`obstacle_bars` — national mean obstacle degree of each indicator or pillar
+  (:func:`obstacle_lines` counts the lines of its wrapped names, for the height).
 - :func:`centre_trajectory` — centres of gravity and ellipses on a map axes.
 
 Examples
@@ -39,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["centre_trajectory", "dagum_lines", "kde_surface", "moran_by_year", "obstacle_bars",
-           "radar"]
+           "obstacle_lines", "quiet_spokes", "radar"]
 
 _WORDS = {
     "en": {"within": "Within-region Gini", "between": "Between-region Gini",
@@ -67,13 +68,16 @@ def _ax(ax, **kw):
 
 
 def dagum_lines(table: pd.DataFrame, *, kind: str = "within", ax=None, lang: str = "en",
-                scheme: str = "region4", registry=None):
+                scheme: str = "region4", registry=None, legend: bool = True):
     """Lines by year from :func:`gmindex.paper.tables.dagum_table`.
 
     Parameters
     ----------
     kind : {"within", "between", "shares"}
         G_jj per region, G_jh per pair, or the contribution shares (%).
+    legend : bool
+        Draw the legend inside the axes; ``False`` leaves it to the caller
+        (e.g. a figure legend outside the plot area).
     """
     from gmindex.figstyle import PILLAR_PALETTE, region_colors, region_name, text
 
@@ -104,7 +108,8 @@ def dagum_lines(table: pd.DataFrame, *, kind: str = "within", ax=None, lang: str
         raise ValueError(f"kind must be 'within', 'between' or 'shares', got {kind!r}")
     ax.set_xticks(years)
     ax.set_xlabel(text("year", lang))
-    ax.legend(frameon=False, fontsize="small", ncols=2 if kind == "between" else 1)
+    if legend:
+        ax.legend(frameon=False, fontsize="small", ncols=2 if kind == "between" else 1)
     return ax
 
 
@@ -157,13 +162,16 @@ def kde_surface(scores: pd.DataFrame, *, region: str | None = None, scheme: str 
     ax.view_init(elev=28, azim=-58)
     n = int(s["code"].nunique())
     name = region_name(region, lang) if region else _w("national", lang)
-    ax.text2D(0.0, 1.0, f"{name}, {text('n_units', lang, n=n)}\n"
-              f"{_w('bw', lang, rule=bw_method)}", transform=ax.transAxes, fontsize="small",
-              va="top", gid="kde-note")
-    if n < min_n:
-        ax.text2D(0.0, 0.86, text("small_group", lang, groups=name, min_n=min_n),
-                  transform=ax.transAxes, fontsize="small", va="top", color="#B00000",
-                  gid="small-group-note")
+    sep = "，" if lang == "zh" else ", "
+    note = f"{name}{sep}{text('n_units', lang, n=n)}\n{_w('bw', lang, rule=bw_method)}"
+    warn = text("small_group", lang, groups=name, min_n=min_n) if n < min_n else None
+    # One block at the top left, on a white ground so the panes' grid does not cross it.
+    ax.text2D(0.0, 1.0, note, transform=ax.transAxes, fontsize="small", va="top",
+              gid="kde-note", bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+    if warn is not None:
+        ax.text2D(0.0, 0.9, warn, transform=ax.transAxes, fontsize="small", va="top",
+                  color="#B00000", gid="small-group-note",
+                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
     return ax
 
 
@@ -197,8 +205,30 @@ def moran_by_year(morans: pd.DataFrame, *, ax=None, lang: str = "en", p_column: 
     return ax
 
 
-def radar(values: pd.DataFrame, *, ax=None, lang: str = "en", spec=None):
+def quiet_spokes(tables) -> float:
+    """Angle (degrees clockwise from the first spoke) midway between the two
+    neighbouring spokes with the smallest values over all ``tables``: where the
+    radial scale of :func:`radar` crosses the fewest polygons.
+
+    Examples
+    --------
+    >>> quiet_spokes([pd.DataFrame([[0.9, 0.1, 0.2, 0.8]])])
+    135.0
+    """
+    v = np.vstack([np.nan_to_num(t.to_numpy(float)) for t in tables])
+    k = v.shape[1]
+    gap = int(np.argmin([max(v[:, i].max(), v[:, (i + 1) % k].max()) for i in range(k)]))
+    return float(360.0 * gap / k + 180.0 / k)
+
+
+def radar(values: pd.DataFrame, *, ax=None, lang: str = "en", spec=None, legend: bool = True,
+          rmax: float | None = None, wrap: int = 16, rlabel_at: float | None = None):
     """Radar chart: one polygon per row (region), one spoke per column (pillar).
+
+    The first pillar points up and the others follow clockwise; spoke names
+    are wrapped and set clear of the circle (left of it on the left side,
+    right of it on the right), the radial scale sits between the first two
+    spokes.
 
     Parameters
     ----------
@@ -207,8 +237,20 @@ def radar(values: pd.DataFrame, *, ax=None, lang: str = "en", spec=None):
     ax : PolarAxes, optional
     spec : Spec, optional
         For pillar display names (:func:`gmindex.figstyle.pillar_names`).
+    legend : bool
+        Draw the legend beside the axes; ``False`` leaves it to the caller.
+    rmax : float, optional
+        Outer radius (shared by several radars); default the largest value.
+    wrap : int
+        Characters per line of a spoke name (Chinese: half as many).
+    rlabel_at : float, optional
+        Angle of the radial scale (degrees clockwise from the first spoke);
+        default :func:`quiet_spokes` of ``values`` (give the same angle to
+        radars shown side by side).
     """
-    from gmindex.figstyle import pillar_names, region_colors, region_name
+    import textwrap
+
+    from gmindex.figstyle import font_family, pillar_names, region_colors, region_name
 
     if ax is None:
         import matplotlib.pyplot as plt
@@ -219,26 +261,83 @@ def radar(values: pd.DataFrame, *, ax=None, lang: str = "en", spec=None):
     angles = np.linspace(0, 2 * np.pi, len(cols), endpoint=False)
     closed = np.r_[angles, angles[:1]]
     colours = region_colors(regions=list(values.index))
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
     for r, row in values.iterrows():
         v = np.r_[row.to_numpy(float), row.to_numpy(float)[:1]]
         ax.plot(closed, v, color=colours[r], label=region_name(r, lang))
         ax.fill(closed, v, color=colours[r], alpha=0.12)
     ax.set_xticks(angles)
-    ax.set_xticklabels([names[c] for c in cols], fontsize="small")
-    ax.set_ylim(0, max(1e-9, float(np.nanmax(values.to_numpy()))) * 1.05)
-    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    width = max(4, wrap // 2) if lang == "zh" else wrap
+    labels = ax.set_xticklabels(
+        ["\n".join(textwrap.wrap(names[c], width)) if lang != "zh" else
+         "\n".join(names[c][i:i + width] for i in range(0, len(names[c]), width))
+         for c in cols], fontsize="small", fontfamily=font_family(lang))
+    for label, angle in zip(labels, angles):
+        side = np.sin(angle)  # clockwise from the top: > 0 on the right
+        label.set_horizontalalignment("left" if side > 0.1 else "right" if side < -0.1
+                                      else "center")
+    top = rmax if rmax is not None else max(1e-9, float(np.nanmax(values.to_numpy())))
+    ax.set_ylim(0, top * 1.05)
+    ticks = [t for t in (0.2, 0.4, 0.6, 0.8, 1.0) if t <= top * 1.05]
+    ax.set_yticks(ticks)
+    ax.set_yticklabels([])
+    # The radial scale written above the polygons, on a white ground (their edges cross
+    # the scale wherever it is), along the quietest gap between two spokes.
+    at = np.radians(quiet_spokes([values]) if rlabel_at is None else rlabel_at)
+    for t in ticks:
+        ax.text(at, t, f"{t:g}", fontsize="x-small", color="0.3", ha="center", va="center",
+                zorder=5, gid="radar-scale",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.4, "alpha": 0.85})
+    ax.tick_params(axis="x", pad=1.5)
+    ax.grid(lw=0.4, color="0.8")
+    ax.spines["polar"].set_linewidth(0.5)
+    if legend:
+        ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return ax
 
 
 def obstacle_bars(national: pd.DataFrame, *, ax=None, lang: str = "en", spec=None,
-                  level: str = "indicator"):
+                  level: str = "indicator", wrap: int = 30):
     """Horizontal bars of mean obstacle degrees (%), largest on top.
 
-    ``national`` is :meth:`ObstacleResult.national` for one year.
+    ``national`` is :meth:`ObstacleResult.national` for one year.  Names are
+    wrapped at ``wrap`` characters (Chinese: half as many); give the figure
+    height for the lines (see :func:`obstacle_lines`).
     """
     ax = _ax(ax)
     key = "indicator" if level == "indicator" else "pillar"
     d = national.sort_values("obstacle")
+    names = [_wrap_name(n, wrap, lang) for n in _obstacle_names(d[key], spec, lang, level)]
+    import matplotlib.pyplot as plt
+
+    from gmindex.figstyle import font_family
+
+    ax.barh(range(len(d)), 100 * d["obstacle"], color="#4D4D4D", height=0.7)
+    ax.set_yticks(range(len(d)))
+    # The language's font stack: Chinese characters in an English name (亿元) fall back
+    # to the CJK font, Latin letters stay in the Latin face.
+    ax.set_yticklabels(names, fontfamily=font_family(lang), fontsize="x-small",
+                       linespacing=1.0)
+    ax.set_ylim(-0.6, len(d) - 0.4)
+    ax.tick_params(axis="y", length=0, pad=2)
+    ax.set_xlabel(_w("obstacle", lang))
+    size = plt.rcParams["font.size"] * 0.83
+    for y, v in enumerate(100 * d["obstacle"]):
+        ax.text(v, y, f" {v:.1f}", va="center", fontsize=size)
+    ax.set_xlim(0, float(100 * d["obstacle"].max()) * 1.12)  # room for the value labels
+    return ax
+
+
+def obstacle_lines(national: pd.DataFrame, *, spec=None, lang: str = "en",
+                   level: str = "indicator", wrap: int = 30) -> int:
+    """Number of text lines of the wrapped names of :func:`obstacle_bars` (for the height)."""
+    key = "indicator" if level == "indicator" else "pillar"
+    return sum(max(1, _wrap_name(n, wrap, lang).count("\n") + 1)
+               for n in _obstacle_names(national[key], spec, lang, level))
+
+
+def _obstacle_names(keys, spec, lang: str, level: str) -> list[str]:
     if spec is not None and level == "indicator":
         lab = {i.id: (i.name_en if lang == "en" else (i.name_zh or i.name_en))
                for i in spec.indicators}
@@ -248,21 +347,26 @@ def obstacle_bars(national: pd.DataFrame, *, ax=None, lang: str = "en", spec=Non
         lab = pillar_names(spec, lang)
     else:
         lab = {}
+    return [str(lab.get(k, k)) for k in keys]
+
+
+def _wrap_name(name: str, width: int, lang: str) -> str:
     import textwrap
 
-    from gmindex.figstyle import font_family
-
-    # Spec names can be long and mix scripts (亿元 in an English name): wrap them
-    # and give the tick labels the CJK fallback font.
-    names = [textwrap.fill(str(lab.get(k, k)), 30) for k in d[key]]
-    ax.barh(names, 100 * d["obstacle"], color="#4D4D4D")
-    for tick in ax.get_yticklabels():
-        tick.set_fontfamily(font_family("zh"))
-        tick.set_fontsize("x-small")
-    ax.set_xlabel(_w("obstacle", lang))
-    for y, v in enumerate(100 * d["obstacle"]):
-        ax.text(v, y, f" {v:.1f}", va="center", fontsize="x-small")
-    return ax
+    if lang == "zh" and any("\u4e00" <= ch <= "\u9fff" for ch in name):
+        # Chinese breaks anywhere, but not before a short tail, and before a bracket
+        # rather than inside it.
+        step = max(4, width // 2)
+        lines = []
+        while len(name) > step + 3:
+            cut = step
+            bracket = max(name.rfind("(", 0, step + 1), name.rfind("（", 0, step + 1))
+            if bracket >= step - 6 and bracket > 0:
+                cut = bracket
+            lines.append(name[:cut])
+            name = name[cut:]
+        return "\n".join([*lines, name])
+    return "\n".join(textwrap.wrap(name, width))
 
 
 def centre_trajectory(centres: pd.DataFrame, *, ax, ellipses: bool = True,
@@ -276,9 +380,13 @@ def centre_trajectory(centres: pd.DataFrame, *, ax, ellipses: bool = True,
 
     t = centres.sort_values("year")
     ax.plot(t["x"], t["y"], color=color, lw=0.9, marker="o", ms=2.5, zorder=5, gid="trajectory")
-    for style, row in (("--", t.iloc[0]), ("-", t.iloc[-1])):
+    # The centres move a few kilometres only: the first year is named below left of
+    # its point and the last above right, so the two names never overlap.
+    for style, row, off, ha, va in (("--", t.iloc[0], (-3, -3), "right", "top"),
+                                    ("-", t.iloc[-1], (3, 3), "left", "bottom")):
         ax.annotate(str(int(row["year"])), (row["x"], row["y"]), textcoords="offset points",
-                    xytext=(4, 4), fontsize="x-small", color=color, zorder=6)
+                    xytext=off, ha=ha, va=va, fontsize="x-small", color=color, zorder=6,
+                    gid=f"year-{int(row['year'])}")
         if ellipses:
             # matplotlib's angle is counter-clockwise from the x axis; the azimuth
             # is clockwise from north, so the major axis lies at 90 - azimuth.

@@ -297,100 +297,257 @@ def paper_tables(result, *, scheme: str = "region4", covariate: str = "log_gdp_p
     return PaperResult(t, pub, tuple(findings), params)
 
 
+_WORDS = {
+    "en": {"bivariate": "Bivariate LISA, {year}\nScore × neighbours'\n{covariate}"},
+    "zh": {"bivariate": "双变量 LISA，{year}年\n得分 × 邻域{covariate}"},
+}
+
+
 def paper_figures(result, paper: PaperResult, outdir: str | Path, *,
                   langs: Sequence[str] = ("en", "zh"), formats: Sequence[str] = ("png", "pdf", "svg"),
-                  scheme: str = "region4") -> list[Path]:
-    """Draw and save the paper figures (one file set per language).
+                  scheme: str = "region4", widths: Sequence[str] = ("double", "single"),
+                  only: Sequence[str] | None = None, dpi: int = 300) -> list[Path]:
+    """Draw and save the paper figures in every language and printed width.
+
+    Each figure is drawn anew for each width (180 mm double, 88 mm single
+    column; panels side by side at double width are stacked at single width)
+    and language, and saved by :func:`gmindex.figstyle.save_variants`:
+    ``<stem>`` (double, English), ``<stem>_zh``, ``<stem>_single`` and
+    ``<stem>_single_zh``, each with its caption (``<stem>.caption.md``, from
+    :mod:`gmindex.captions`).
+
+    Parameters
+    ----------
+    result : IndexResult
+    paper : PaperResult
+        From :func:`paper_tables` on ``result``.
+    outdir : path
+    langs, widths : sequences
+        Languages (``"en"``, ``"zh"``) and widths (``"double"``, ``"single"``).
+    formats : sequence of {"png", "pdf", "svg"}
+    scheme : str
+        Region scheme of the Dagum lines and the 3-D densities.
+    only : sequence of str, optional
+        Draw only these stems (as written, e.g. ``"fig_paper_radar"``,
+        ``"fig_paper_kde3d_east"``); default all.
+    dpi : int
+        PNG resolution.
 
     Returns
     -------
     list of Path
     """
-    import matplotlib.pyplot as plt
+    from gmindex.figstyle import save_variants
 
-    from gmindex import maps
-    from gmindex.figstyle import (new_figure, pillar_colors, pillar_names, save_figure,
-                                  style_context)
-    from gmindex.paper import figures as F
-    from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
-
+    jobs = _figure_jobs(result, paper, scheme=scheme)
+    if only is not None:
+        unknown = sorted(set(only) - set(jobs))
+        if unknown:
+            raise ValueError(f"only: no paper figure {unknown}; figures: {sorted(jobs)}")
+        jobs = {stem: draw for stem, draw in jobs.items() if stem in set(only)}
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for stem, draw in jobs.items():
+        paths += save_variants(draw, outdir / stem, langs=langs, widths=widths, keep=None,
+                               formats=tuple(formats), dpi=dpi)
+    return paths
+
+
+def _figure_jobs(result, paper: PaperResult, *, scheme: str = "region4") -> dict[str, Any]:
+    """Stem -> ``draw(lang, width)`` returning the figure, for every paper figure.
+
+    The inputs (Moran's I, LISA clusters, obstacle degrees) are computed once
+    here; the drawing functions only lay them out for a width and language.
+    """
+    from gmindex.paper.obstacle import obstacles
+    from gmindex.spatial import contiguity_weights, lisa_clusters, morans_i_by_year
+
     reg = result.registry
     scores = result.scores
     years = sorted(int(y) for y in scores["year"].unique())
+    first, last = years[0], years[-1]
     perms, seed = paper.params["permutations"], paper.params["seed"]
     w = contiguity_weights(sorted(scores["code"].unique()))
     moran = morans_i_by_year(scores, w=w, permutations=perms, seed=seed)
     lisas = {y: lisa_clusters(scores, year=y, w=w, permutations=perms, seed=seed)
-             for y in (years[0], years[-1])}
+             for y in (first, last)}
     dagum = paper.tables[f"paper_dagum_{scheme}"]
-    radar_vals = paper.tables["paper_radar_values"]
-    radar_vals = radar_vals[radar_vals["year"] == years[-1]].pivot(
-        index="region", columns="pillar", values="score")
-    radar_vals = radar_vals.reindex(index=[r for r in reg.region_order(scheme) if r in radar_vals.index],
-                                    columns=[p.id for p in result.spec.pillars])
-    from gmindex.paper.obstacle import obstacles
+    radar_all = paper.tables["paper_radar_values"]
+    pillars = [p.id for p in result.spec.pillars]
 
-    nat = obstacles(result).national(year=years[-1])
-    paths: list[Path] = []
-    for lang in langs:
-        with style_context(lang, "single"):
-            for kind in ("within", "between", "shares"):
-                fig, ax = new_figure("single", lang=lang)
-                F.dagum_lines(dagum, kind=kind, ax=ax, lang=lang)
-                paths += save_figure(fig, outdir / f"fig_paper_dagum_{kind}", formats=formats,
-                                     lang=lang)
-                plt.close(fig)
-            fig, ax = new_figure("single", lang=lang)
-            F.moran_by_year(moran, ax=ax, lang=lang)
-            paths += save_figure(fig, outdir / "fig_paper_moran_by_year", formats=formats, lang=lang)
-            plt.close(fig)
-            fig, ax = new_figure("single", lang=lang)
-            pm = paper.tables["paper_moran_pillars"]
-            colours = pillar_colors(result.spec)
-            names = pillar_names(result.spec, lang)
-            for pillar, part in pm.groupby("pillar", sort=False):
-                F.moran_by_year(part, ax=ax, lang=lang, label=names[pillar],
-                                color=colours[pillar], annotate=False)
-            ax.legend(frameon=False, fontsize="x-small", ncols=2)
-            paths += save_figure(fig, outdir / "fig_paper_moran_pillars", formats=formats, lang=lang)
-            plt.close(fig)
-            fig, ax = new_figure("single", lang=lang, aspect=0.9,
-                                 subplot_kw={"projection": "polar"})
-            F.radar(radar_vals, ax=ax, lang=lang, spec=result.spec)
-            paths += save_figure(fig, outdir / "fig_paper_radar", formats=formats, lang=lang)
-            plt.close(fig)
-            fig, ax = new_figure("single", lang=lang)
-            F.obstacle_bars(nat, ax=ax, lang=lang, spec=result.spec)
-            paths += save_figure(fig, outdir / f"fig_paper_obstacles_{years[-1]}", formats=formats,
-                                 lang=lang)
-            plt.close(fig)
-        with style_context(lang, "double"):
-            for g in [None, *reg.region_order(scheme)]:
-                fig, ax = new_figure("single", lang=lang, aspect=0.85,
-                                     subplot_kw={"projection": "3d"})
-                F.kde_surface(scores, region=g, scheme=scheme, registry=reg, ax=ax, lang=lang)
-                paths += save_figure(fig, outdir / f"fig_paper_kde3d_{g or 'national'}",
-                                     formats=formats, lang=lang)
-                plt.close(fig)
-            fig, axes = new_figure("double", lang=lang, ncols=2, aspect=0.45)
-            for ax, y in zip(axes, sorted(lisas)):
-                maps.lisa_map(lisas[y], ax=ax, lang=lang)
-            paths += save_figure(fig, outdir / "fig_paper_lisa_first_last", formats=formats,
-                                 lang=lang)
-            plt.close(fig)
-            fig, ax = new_figure("double", lang=lang, aspect=0.75)
-            bv = paper.tables["paper_lisa_bivariate"]
-            maps.lisa_map(bv[bv["year"] == years[-1]], ax=ax, lang=lang)
-            paths += save_figure(fig, outdir / f"fig_paper_lisa_bivariate_{years[-1]}",
-                                 formats=formats, lang=lang)
-            plt.close(fig)
-            fig, ax = new_figure("double", lang=lang, aspect=0.75)
-            last = scores[scores["year"] == years[-1]]
-            maps.choropleth(last, "score", ax=ax, lang=lang)
-            F.centre_trajectory(paper.tables["paper_centre_of_gravity"], ax=ax, lang=lang)
-            paths += save_figure(fig, outdir / "fig_paper_centre_trajectory", formats=formats,
-                                 lang=lang)
-            plt.close(fig)
-    return paths
+    def radar_values(year: int) -> pd.DataFrame:
+        v = radar_all[radar_all["year"] == year].pivot(index="region", columns="pillar",
+                                                       values="score")
+        return v.reindex(index=[r for r in reg.region_order(scheme) if r in v.index],
+                         columns=pillars)
+
+    radars = {y: radar_values(y) for y in (first, last)}
+    nat = obstacles(result).national(year=last)
+    bivariate = paper.tables["paper_lisa_bivariate"]
+    bivariate = bivariate[bivariate["year"] == last]
+    covariate = str(paper.params.get("covariate", ""))
+    # Stated in the LISA legends; the weights are in the captions.
+    lisa_note = {"alpha": 0.05, "permutations": int(perms)}
+    centres = paper.tables["paper_centre_of_gravity"]
+    spec = result.spec
+
+    jobs: dict[str, Any] = {}
+    for kind in ("within", "between", "shares"):
+        jobs[f"fig_paper_dagum_{kind}"] = lambda lang, width, kind=kind: _dagum_figure(
+            dagum, kind, lang, width)
+    jobs["fig_paper_moran_by_year"] = lambda lang, width: _moran_figure(moran, lang, width)
+    jobs["fig_paper_moran_pillars"] = lambda lang, width: _moran_pillars_figure(
+        paper.tables["paper_moran_pillars"], spec, lang, width)
+    jobs["fig_paper_radar"] = lambda lang, width: _radar_figure(radars, spec, lang, width)
+    jobs[f"fig_paper_obstacles_{last}"] = lambda lang, width: _obstacle_figure(
+        nat, spec, lang, width)
+    for g in [None, *reg.region_order(scheme)]:
+        jobs[f"fig_paper_kde3d_{g or 'national'}"] = lambda lang, width, g=g: _kde_figure(
+            scores, g, scheme, reg, lang, width)
+    jobs["fig_paper_lisa_first_last"] = lambda lang, width: _lisa_pair_figure(
+        lisas, lisa_note, lang, width)
+    jobs[f"fig_paper_lisa_bivariate_{last}"] = lambda lang, width: _bivariate_figure(
+        bivariate, last, covariate, lisa_note, lang, width)
+    jobs["fig_paper_centre_trajectory"] = lambda lang, width: _centre_figure(
+        scores[scores["year"] == last], centres, lang, width)
+    return jobs
+
+
+def _outside_legend(fig, ax, width: str, ncols_single: int, ncols_double: int) -> None:
+    """The axes' legend below the plot area (single width) or right of it (double):
+    the lines keep the whole plot area."""
+    handles, labels = ax.get_legend_handles_labels()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    if width == "single":
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols_single,
+                   frameon=False, columnspacing=1.0, handlelength=1.8)
+    else:
+        fig.legend(handles, labels, loc="outside right center", ncols=ncols_double,
+                   frameon=False, handlelength=1.8)
+
+
+def _dagum_figure(dagum: pd.DataFrame, kind: str, lang: str, width: str):
+    from gmindex.figstyle import new_figure
+    from gmindex.paper import figures as F
+
+    fig, ax = new_figure(width, lang=lang, aspect=0.75 if width == "single" else 0.38)
+    F.dagum_lines(dagum, kind=kind, ax=ax, lang=lang, legend=False)
+    _outside_legend(fig, ax, width, ncols_single=2 if kind != "shares" else 3, ncols_double=1)
+    return fig
+
+
+def _moran_figure(moran: pd.DataFrame, lang: str, width: str):
+    from gmindex.figstyle import new_figure
+    from gmindex.paper import figures as F
+
+    fig, ax = new_figure(width, lang=lang, aspect=0.62 if width == "single" else 0.36)
+    F.moran_by_year(moran, ax=ax, lang=lang)
+    ax.margins(x=0.07, y=0.15)  # room for the p-values above and beside the points
+    return fig
+
+
+def _moran_pillars_figure(pm: pd.DataFrame, spec, lang: str, width: str):
+    from gmindex.figstyle import new_figure, pillar_colors, pillar_names
+    from gmindex.paper import figures as F
+
+    fig, ax = new_figure(width, lang=lang, aspect=0.85 if width == "single" else 0.4)
+    colours = pillar_colors(spec)
+    names = pillar_names(spec, lang)
+    for pillar, part in pm.groupby("pillar", sort=False):
+        F.moran_by_year(part, ax=ax, lang=lang, label=names[pillar], color=colours[pillar],
+                        annotate=False)
+    _outside_legend(fig, ax, width, ncols_single=1 if lang == "en" else 2, ncols_double=1)
+    return fig
+
+
+def _radar_figure(radars: Mapping[int, pd.DataFrame], spec, lang: str, width: str):
+    """Radars of the first and the last year: side by side (double) or stacked (single)."""
+    import matplotlib.pyplot as plt
+
+    from gmindex.figstyle import FONT_SIZES, new_figure
+    from gmindex.paper import figures as F
+
+    double = width == "double"
+    fig, axes = new_figure(width, lang=lang, aspect=0.45 if double else 1.6,
+                           nrows=1 if double else 2, ncols=2 if double else 1,
+                           subplot_kw={"projection": "polar"})
+    rmax = max(float(np.nanmax(v.to_numpy())) for v in radars.values())
+    at = F.quiet_spokes(list(radars.values()))  # one place for the scale in both panels
+    for ax, (year, values) in zip(np.ravel(axes), sorted(radars.items())):
+        F.radar(values, ax=ax, lang=lang, spec=spec, legend=False, rmax=rmax,
+                wrap=16, rlabel_at=at)
+        ax.text(0.0, 1.0, str(year), transform=ax.transAxes, ha="left", va="bottom",
+                fontsize=FONT_SIZES[width]["label"], gid="panel-year")
+    handles, labels = np.ravel(axes)[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    fig.get_layout_engine().set(h_pad=0.06, hspace=0.08, w_pad=0.06, wspace=0.1)
+    plt.setp([a.get_xticklabels() for a in np.ravel(axes)], fontsize=FONT_SIZES[width]["small"])
+    return fig
+
+
+def _obstacle_figure(nat: pd.DataFrame, spec, lang: str, width: str):
+    from gmindex.figstyle import FONT_SIZES, new_figure
+    from gmindex.paper import figures as F
+
+    wrap = 40 if width == "single" else 80
+    lines = F.obstacle_lines(nat, spec=spec, lang=lang, wrap=wrap)
+    # One text line of the names takes about 1.15 font sizes; plus the x axis.
+    line_mm = 1.15 * FONT_SIZES[width]["base"] * 0.83 * 25.4 / 72
+    height = max(len(nat) * 3.2, lines * line_mm + len(nat) * 0.8) + 14
+    fig, ax = new_figure(width, lang=lang, height_mm=height)
+    F.obstacle_bars(nat, ax=ax, lang=lang, spec=spec, wrap=wrap)
+    return fig
+
+
+def _kde_figure(scores: pd.DataFrame, group, scheme: str, reg, lang: str, width: str):
+    from gmindex.figstyle import new_figure
+    from gmindex.paper import figures as F
+
+    double = width == "double"
+    fig, ax = new_figure(width, lang=lang, aspect=0.5 if double else 0.85,
+                         subplot_kw={"projection": "3d"})
+    # A wide figure gets a wide box (the score axis long), not white space beside a cube.
+    ax.set_box_aspect((2.0, 1.1, 0.75) if double else (1.0, 1.0, 0.75),
+                      zoom=1.25 if double else 0.95)
+    F.kde_surface(scores, region=group, scheme=scheme, registry=reg, ax=ax, lang=lang)
+    return fig
+
+
+def _lisa_pair_figure(lisas: Mapping[int, pd.DataFrame], note: Mapping[str, Any], lang: str,
+                      width: str):
+    """LISA maps of the first and the last year: side by side (double) or stacked (single);
+    each panel is one column wide, so it is drawn with the single-column map style."""
+    from gmindex import maps
+
+    double = width == "double"
+    fig, axes = maps.map_panels(width, nrows=1 if double else 2, ncols=2 if double else 1)
+    for ax, year in zip(axes, sorted(lisas)):
+        maps.lisa_map(lisas[year], ax=ax, lang=lang, size="single",
+                      credit=year == max(lisas), **note)
+    return fig
+
+
+def _bivariate_figure(bivariate: pd.DataFrame, year: int, covariate: str,
+                      note: Mapping[str, Any], lang: str, width: str):
+    from gmindex import maps
+    from gmindex.maps.lisa import _method_note
+    from gmindex.regress import COVARIATES
+
+    cov = COVARIATES.get(covariate)
+    name = covariate if cov is None else (cov.label_zh or cov.label) if lang == "zh" else \
+        cov.label[:1].lower() + cov.label[1:]
+    title = _WORDS[lang]["bivariate"].format(year=year, covariate=name)
+    title += "\n" + _method_note(note["alpha"], None, note["permutations"], lang)
+    return maps.lisa_map(bivariate, lang=lang, size=width, legend_title=title).figure
+
+
+def _centre_figure(last: pd.DataFrame, centres: pd.DataFrame, lang: str, width: str):
+    from gmindex import maps
+    from gmindex.paper import figures as F
+
+    ax = maps.choropleth(last, "score", lang=lang, size=width,
+                         legend_title="Score" if lang == "en" else "得分")
+    F.centre_trajectory(centres, ax=ax, lang=lang)
+    return ax.figure

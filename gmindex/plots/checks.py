@@ -104,15 +104,30 @@ _DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, 
 _OFFSETS = [(r * dx, r * dy) for r in (4, 9, 15, 22, 30, 40, 52, 66) for dx, dy in _DIRECTIONS]
 
 
+def _annotate(ax: Any, text: str, x: float, y: float, dx: float, dy: float,
+              text_kw: dict[str, Any]) -> Any:
+    """A label at offset (dx, dy) points from (x, y), with a leader line when far."""
+    ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+    va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+    far = abs(dx) > 4 or abs(dy) > 4
+    return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                       arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.4",
+                                   "shrinkA": 0, "shrinkB": 2} if far else None, **text_kw)
+
+
 def place_labels(ax: Any, x: Sequence[float], y: Sequence[float], labels: Sequence[str], *,
                  avoid_points: bool = True, avoid: Sequence[Any] = (),
+                 others: tuple[Sequence[float], Sequence[float]] | None = None,
                  **text_kw: Any) -> list[Any]:
     """Write point labels so that no two overlap and none covers a marker.
 
     Greedy: each label takes the first offset (right, left, above, below,
     diagonals, then further out with a leader line) whose box overlaps no
-    placed label, no point, no artist of ``avoid`` (a legend, a note) and
-    stays inside the axes.  Deterministic.  Place labels after everything
+    placed label, no point (the labelled ones and the unlabelled ``others``,
+    given as ``(x, y)``), no artist of ``avoid`` (a legend, a note) and
+    stays inside the axes; a name of two or more words is then tried on two
+    lines; when there is still no such place, the one with the fewest clashes (a marker partly covered before another label or the
+    frame), with a warning.  Deterministic.  Place labels after everything
     else is drawn and the layout has settled.
 
     Returns
@@ -138,42 +153,42 @@ def place_labels(ax: Any, x: Sequence[float], y: Sequence[float], labels: Sequen
     renderer = fig.canvas.get_renderer()
     pts = ax.transData.transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
     r = 3.0 * fig.dpi / 72  # half a marker, in pixels
-    obstacles = [Bbox.from_extents(px - r, py - r, px + r, py + r) for px, py in pts] \
+    every = pts if others is None else np.vstack([pts, ax.transData.transform(
+        np.column_stack([np.asarray(others[0], float), np.asarray(others[1], float)]))])
+    obstacles = [Bbox.from_extents(qx - r, qy - r, qx + r, qy + r) for qx, qy in every] \
         if avoid_points else []
     frame = ax.get_window_extent(renderer)
     placed: list[Any] = [a.get_window_extent(renderer) for a in avoid if a is not None]
     out = []
     for (px, py), (xi, yi), text in zip(pts, zip(x, y), labels):
-        chosen = None
-        for dx, dy in _OFFSETS:
-            ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-            va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
-            far = abs(dx) > 4 or abs(dy) > 4
-            t = ax.annotate(text, (xi, yi), xytext=(dx, dy), textcoords="offset points",
-                            ha=ha, va=va,
-                            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.4",
-                                        "shrinkA": 0, "shrinkB": 2} if far else None,
-                            **text_kw)
+        chosen, best = None, None  # best: (cost, offset, text) of the least bad place
+        # A name of two words may go on two lines where one line has no room.
+        forms = [text, *([text.replace(" ", "\n", 1)] if " " in text else [])]
+        for form, (dx, dy) in ((f, o) for f in forms for o in _OFFSETS):
+            t = _annotate(ax, form, xi, yi, dx, dy, text_kw)
             b = t.get_window_extent(renderer)
+            t.remove()
             # Points (nearly) on top of this one cannot be avoided: ignore them.
-            clash = any(b.overlaps(o) for o in placed) or any(
-                b.overlaps(o) for o, (qx, qy) in zip(obstacles, pts)
-                if np.hypot(qx - px, qy - py) > 2 * r)
+            on_labels = sum(b.overlaps(o) for o in placed)
+            on_points = sum(b.overlaps(o) for o, (qx, qy) in zip(obstacles, every)
+                            if np.hypot(qx - px, qy - py) > 2 * r)
             inside = (b.x0 >= frame.x0 and b.x1 <= frame.x1 and b.y0 >= frame.y0
                       and b.y1 <= frame.y1)
-            if not clash and inside:
-                chosen = t
-                placed.append(b)
+            if not on_labels and not on_points and inside:
+                chosen = _annotate(ax, form, xi, yi, dx, dy, text_kw)
                 break
-            t.remove()
-        if chosen is None:  # nowhere free: keep the first choice, and say so
+            # A label or the frame weighs more than a marker partly covered.
+            cost = 100 * on_labels + 100 * (not inside) + on_points
+            if best is None or cost < best[0]:
+                best = (cost, (dx, dy), form)
+        if chosen is None:  # nowhere free: the place with the fewest clashes, and say so
             import warnings
 
-            warnings.warn(f"no free place for the label {text!r}; it may overlap another "
+            chosen = _annotate(ax, best[2], xi, yi, *best[1], text_kw)
+            what = "another label or the frame" if best[0] >= 100 else "a marker"
+            warnings.warn(f"no free place for the label {text!r}; it overlaps {what} "
                           "(label fewer points or enlarge the figure)", UserWarning,
                           stacklevel=2)
-            chosen = ax.annotate(text, (xi, yi), xytext=_OFFSETS[0], textcoords="offset points",
-                                 ha="left", va="center", **text_kw)
-            placed.append(chosen.get_window_extent(renderer))
+        placed.append(chosen.get_window_extent(renderer))
         out.append(chosen)
     return out

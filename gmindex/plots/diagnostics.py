@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gmindex.figstyle import font_family, new_figure, region_name, styled, text
+from gmindex.figstyle import (
+    FONT_SIZES,
+    font_family,
+    new_figure,
+    region_name,
+    styled,
+    text,
+)
 from gmindex.plots.checks import place_labels
 
 __all__ = ["LISA_COLOURS", "coverage_heatmap", "moran_scatter", "orderings_plot"]
@@ -141,8 +148,8 @@ def moran_scatter(lisa: pd.DataFrame, *, moran_i: float, p_value: float,
     from gmindex.provinces import default_registry
 
     own = ax is None
-    if ax is None:
-        _, ax = new_figure(width, lang=lang, aspect=1.0)
+    if ax is None:  # square in one column; flatter across the page
+        _, ax = new_figure(width, lang=lang, aspect=1.0 if width == "single" else 0.62)
     if names is None:
         names = default_registry().labels(lang).to_dict()
     z = lisa["z"].to_numpy(float)
@@ -176,10 +183,11 @@ def moran_scatter(lisa: pd.DataFrame, *, moran_i: float, p_value: float,
     # Legend above the plot area: the names need the whole plot area.
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, borderaxespad=0.0,
               columnspacing=0.8, handletextpad=0.2,
-              prop={"family": font_family(lang), "size": 5.5},
+              prop={"family": font_family(lang), "size": FONT_SIZES[width]["legend"]},
               title=stat + (f"\nLISA clusters (p < {alpha:g})" if lang == "en"
                             else f"\nLISA 集聚类型（p < {alpha:g}）"),
-              title_fontproperties={"family": font_family(lang), "size": 5.5})
+              title_fontproperties={"family": font_family(lang),
+                                    "size": FONT_SIZES[width]["legend"]})
     # Names go last, once the layout has settled, and the layout is then
     # frozen: a later constrained-layout pass would shrink the axes and pull
     # the points (not the text) together, making names overlap again.
@@ -188,7 +196,8 @@ def moran_scatter(lisa: pd.DataFrame, *, moran_i: float, p_value: float,
         ax.figure.set_layout_engine("none")
     codes = lisa["code"].astype(str).to_numpy()
     place_labels(ax, z[pick], lag[pick], [names.get(c, c) for c in codes[pick]],
-                 avoid=[ax.get_legend()], fontsize=5.5,
+                 others=(z[~pick], lag[~pick]), avoid=[ax.get_legend()],
+                 fontsize=FONT_SIZES[width]["legend"],
                  fontfamily=font_family(lang), color="#1a1a1a")
     return ax
 

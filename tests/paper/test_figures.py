@@ -82,3 +82,103 @@ def test_moran_series_without_labels(default_result):
         F.moran_by_year(part, ax=ax, label=pillar, annotate=False)
     assert [t.get_gid() for t in ax.texts] == ["permutations"]
     assert len(ax.lines) >= len(pm["pillar"].unique())
+
+
+# ---------------------------------------------------------------- the paper figure set
+
+WIDTH_MM = {"single": 88.0, "double": 180.0}
+
+
+@pytest.fixture(scope="module")
+def paper(default_result):
+    from gmindex.paper.report import paper_tables
+
+    return paper_tables(default_result, permutations=9)
+
+
+@pytest.fixture(scope="module")
+def jobs(default_result, paper):
+    from gmindex.paper.report import _figure_jobs
+
+    return _figure_jobs(default_result, paper)
+
+
+def test_every_paper_figure_goes_through_the_variants(default_result, paper, tmp_path,
+                                                      monkeypatch):
+    """paper_figures hands every figure to save_variants with both languages and widths."""
+    import gmindex.figstyle
+    from gmindex.captions import default_caption
+    from gmindex.paper.report import paper_figures
+
+    seen = {}
+
+    def record(draw, stem, *, langs, widths, **kw):
+        seen[stem.name] = (tuple(langs), tuple(widths), kw["formats"])
+        return []
+
+    monkeypatch.setattr(gmindex.figstyle, "save_variants", record)
+    paper_figures(default_result, paper, tmp_path)
+    groups = ["national", *default_result.registry.region_order("region4")]
+    assert set(seen) == {
+        *(f"fig_paper_dagum_{k}" for k in ("within", "between", "shares")),
+        "fig_paper_moran_by_year", "fig_paper_moran_pillars", "fig_paper_radar",
+        "fig_paper_obstacles_2020", *(f"fig_paper_kde3d_{g}" for g in groups),
+        "fig_paper_lisa_first_last", "fig_paper_lisa_bivariate_2020",
+        "fig_paper_centre_trajectory"}
+    assert set(seen.values()) == {(("en", "zh"), ("double", "single"), ("png", "pdf", "svg"))}
+    for stem in seen:  # a caption in each language, for every width
+        for variant, lang in ((stem, "en"), (f"{stem}_single_zh", "zh")):
+            assert default_caption(variant, lang), variant
+        assert default_caption(stem, "en") != default_caption(stem, "zh")
+    with pytest.raises(ValueError, match="fig_paper_nope"):
+        paper_figures(default_result, paper, tmp_path, only=["fig_paper_nope"])
+
+
+@pytest.mark.parametrize("width,lang", [("single", "zh"), ("double", "en")])
+def test_paper_figures_are_drawn_at_the_printed_width(jobs, width, lang):
+    """Every paper figure is 88 or 180 mm wide (within 2 mm), fits a page, and no text
+    leaves the canvas."""
+    from gmindex.figstyle import style_context
+    from gmindex.plots import texts_outside_figure
+
+    for stem, draw in jobs.items():
+        with style_context(lang, width):
+            fig = draw(lang, width)
+        w, h = (25.4 * v for v in fig.get_size_inches())
+        assert abs(w - WIDTH_MM[width]) <= 2, (stem, w)
+        assert 40 <= h <= 240, (stem, h)
+        fig.set_dpi(30)  # the check scales with the figure; a low resolution is faster
+        assert [t.get_text() for t in texts_outside_figure(fig)] == [], stem
+        plt.close(fig)
+
+
+def test_paper_figure_files(default_result, paper, tmp_path):
+    """Files of each variant: PNG of the printed width, SVG with its text kept as <text>,
+    captions in both languages; a Chinese PDF without Type 3 fonts."""
+    import re
+
+    from PIL import Image
+
+    from gmindex.figstyle import pdf_font_subtypes
+    from gmindex.paper.report import paper_figures
+
+    stem = "fig_paper_moran_by_year"
+    paths = paper_figures(default_result, paper, tmp_path, only=[stem], formats=("png", "svg"),
+                          dpi=40)
+    names = {p.name for p in paths}
+    for variant in (stem, f"{stem}_zh", f"{stem}_single", f"{stem}_single_zh"):
+        assert {f"{variant}.png", f"{variant}.svg", f"{variant}.caption.md"} <= names
+        png = Image.open(tmp_path / f"{variant}.png")
+        width = WIDTH_MM["single" if "_single" in variant else "double"]
+        assert abs(png.size[0] / png.info["dpi"][0] * 25.4 - width) <= 2, variant
+        words = re.findall(r"<text[^>]*>([^<]*)</text>",
+                           (tmp_path / f"{variant}.svg").read_text(encoding="utf-8"))
+        assert ("年份" if variant.endswith("_zh") else "Year") in words, variant
+    assert "年度变化" in (tmp_path / f"{stem}_single_zh.caption.md").read_text("utf-8")
+    assert "by year" in (tmp_path / f"{stem}.caption.md").read_text("utf-8")
+    (pdf,) = [p for p in paper_figures(default_result, paper, tmp_path, only=["fig_paper_radar"],
+                                       formats=("pdf",), langs=("zh",), widths=("single",))
+              if p.suffix == ".pdf"]
+    assert pdf.name == "fig_paper_radar_single_zh.pdf"
+    subtypes = pdf_font_subtypes(pdf.read_bytes())
+    assert subtypes and "Type3" not in subtypes
