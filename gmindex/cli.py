@@ -558,7 +558,7 @@ def analyse(
     figures: Optional[Path] = typer.Option(
         None, "--figures", help="Also draw the paper figures (Dagum lines, 3-D densities, "
         "Moran by year and pillar, LISA, obstacles, radar, centre of gravity) into this folder, "
-        "in English and Chinese; implies --paper."),
+        "in English and Chinese at double and single column width; implies --paper."),
     methods: dict = None,
 ) -> None:
     """Regional gradient, disparity, convergence, spatial and regression tables."""
