@@ -618,7 +618,8 @@ def _caption_text(caption: Any, lang: str) -> str | None:
     raise TypeError("caption must be a str or a mapping {'en': ..., 'zh': ...}")
 
 
-def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("png", "pdf"),
+def save_figure(fig: Any, path_stem: str | Path, *,
+                formats: Sequence[str] = ("png", "pdf", "svg"),
                 lang: str = "en", caption: Any = None, dpi: int = 300,
                 **savefig_kwargs: Any) -> list[Path]:
     """Write a figure with Type 42 PDF fonts, editable SVG text and fixed metadata.
@@ -630,6 +631,8 @@ def save_figure(fig: Any, path_stem: str | Path, *, formats: Sequence[str] = ("p
         Output path without extension; ``"_zh"`` is appended for ``lang="zh"``
         unless already there.
     formats : sequence of {"png", "pdf", "svg"}
+        All three by default: PNG to look at, PDF for the journal, SVG for
+        editing labels.
     lang : {"en", "zh"}
     caption : str or mapping {"en": ..., "zh": ...}, optional
         Written beside the figure as ``<stem>.caption.md`` (the caption of
