@@ -1,15 +1,44 @@
 """Shared fixtures: the embedded default panel, spec and index, read and built once.
 
 Several test modules analyse the default index; building it once per session
-instead of once per module saves a second or so each.  The fixtures are shared,
-so a test must not modify them in place: teardown checks that none did.
+(once per worker under pytest-xdist) instead of once per module saves a second
+or so each.  The fixtures are shared, so a test must not modify them in place:
+teardown checks that none did.
+
+The suite runs in parallel (``python3 tasks.py test`` passes ``-n auto --dist
+loadgroup``): every test writes under its own ``tmp_path``, modules whose
+module fixtures take many seconds keep their tests on one worker with
+``pytest.mark.xdist_group``, and tests marked ``slow(seconds)`` are collected
+first, longest first, so that no long test starts last and runs alone.
 """
+
+import os
 
 import pandas as pd
 import pytest
 
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
+
+
+def pytest_collection_modifyitems(config, items):
+    # Longest first (a stable sort: the rest keep their order).  xdist hands tests out in
+    # collection order, a few at a time, so this is "longest processing time first".
+    def seconds(item):
+        mark = item.get_closest_marker("slow")
+        return mark.args[0] if mark and mark.args else 0
+
+    items.sort(key=lambda item: -seconds(item))
+
+
+def pytest_configure(config):
+    # pytest-xdist workers start with COLUMNS=80, which rich (the CLI's output) reads once,
+    # when gmindex.cli is imported, and wraps at: a worker's temporary paths
+    # (.../popen-gw0/...) are then cut in the middle of a name a test looks for.  A wide
+    # console in the workers only (they print nothing to the terminal); one process runs
+    # as before, without COLUMNS.
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        os.environ["COLUMNS"] = "200"
 
 
 @pytest.fixture(scope="session")

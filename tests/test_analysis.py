@@ -5,6 +5,9 @@ import pytest
 from gmindex.analysis import analysis_tables, write_analysis
 from gmindex.replications import SEED
 
+# One worker computes the analysis once for every test here (pytest-xdist, --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("analysis")
+
 
 @pytest.fixture(scope="module")
 def analysis(default_result):

@@ -16,6 +16,8 @@ from gmindex.findings import (build_findings, generated_block, render_design, re
                               update_readme)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+# One worker builds the results once for every test here (pytest-xdist, --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("findings")
 
 
 @pytest.fixture(scope="module")
