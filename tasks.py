@@ -84,12 +84,13 @@ def lab() -> None:
 def pytest_args(args: list[str]) -> list[str]:
     """The arguments for pytest: in parallel on every core unless the caller chose otherwise.
 
-    ``--dist loadgroup`` keeps the tests of one ``xdist_group`` on one worker (modules
-    sharing an expensive fixture); ``-n 0`` or ``-p no:xdist`` runs in one process.
+    ``--dist loadscope`` runs the tests of one module on one worker, so that a module's
+    fixtures are computed once (tests/conftest.py splits the notebook runs up);
+    ``-n 0`` or ``-p no:xdist`` runs in one process.
     """
     chosen = any(a in ("-n", "--numprocesses", "no:xdist")
                  or a.startswith(("-n", "--numprocesses=", "--dist")) for a in args)
-    return list(args) if chosen else ["-n", "auto", "--dist", "loadgroup", *args]
+    return list(args) if chosen else ["-n", "auto", "--dist", "loadscope", *args]
 
 
 def test() -> None:

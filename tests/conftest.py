@@ -5,11 +5,12 @@ Several test modules analyse the default index; building it once per session
 or so each.  The fixtures are shared, so a test must not modify them in place:
 teardown checks that none did.
 
-The suite runs in parallel (``python3 tasks.py test`` passes ``-n auto --dist
-loadgroup``): every test writes under its own ``tmp_path``, modules whose
-module fixtures take many seconds keep their tests on one worker with
-``pytest.mark.xdist_group``, and tests marked ``slow(seconds)`` are collected
-first, longest first, so that no long test starts last and runs alone.
+The suite runs in parallel: ``python3 tasks.py test`` passes ``-n auto --dist
+loadscope``.  Every test writes under its own ``tmp_path``; one worker runs
+all the tests of a module, so a module fixture is computed once, except in the
+modules of :data:`EACH_TEST_ALONE`, whose tests are long and share nothing; and
+tests marked ``slow(seconds)`` are collected first, longest first, so that no
+long test starts last and runs alone.
 """
 
 import os
@@ -19,6 +20,29 @@ import pytest
 
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
+
+
+#: Modules whose tests are handed to the workers one by one (each runs a notebook, or
+#: checks a notebook file), not as one unit.
+EACH_TEST_ALONE = ("tests/test_notebooks.py",)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent without it
+def pytest_xdist_make_scheduler(config, log):
+    # --dist loadscope, but by module (not by class) and with the modules above split up;
+    # in collection order (slowest first, see below), not by the number of tests.  (Not
+    # --dist loadgroup: with pytest 9.2 it no longer groups, pytest-xdist issue 1386.)
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return nodeid if module in EACH_TEST_ALONE else module
+
+    config.option.loadscopereorder = False
+    return ByModule(config, log)
 
 
 def pytest_collection_modifyitems(config, items):

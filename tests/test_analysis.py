@@ -5,8 +5,7 @@ import pytest
 from gmindex.analysis import analysis_tables, write_analysis
 from gmindex.replications import SEED
 
-# One worker computes the analysis once for every test here (pytest-xdist, --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("analysis")
+pytestmark = pytest.mark.slow(30)  # the module fixture: run the module early
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,8 @@ from gmindex.density import kde_by_group  # noqa: E402
 from gmindex.plots.checks import visible_texts  # noqa: E402
 from gmindex.regional import add_region, growth  # noqa: E402
 
+pytestmark = pytest.mark.slow(20)  # many figures drawn: run the module early
+
 
 @pytest.fixture(autouse=True)
 def _close_figures():
