@@ -681,6 +681,27 @@ def _third_party_quiet():
         yield
 
 
+def _feols():
+    """pyfixest's ``feols``, imported without changing the caller's logging.
+
+    pyfixest (0.60) loads its estimation modules on first use, and one of them
+    calls ``logging.basicConfig(level=INFO)`` (``estimation/models/
+    feols_compressed_.py``): from then on every library's INFO messages reach
+    stderr, fontTools' font subsetting alone dozens of lines per PDF figure saved
+    (notebook 08 printed 1,100 of them).  The root logger is put back as it was.
+    """
+    import logging
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    from pyfixest import feols
+
+    root.setLevel(level)
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    return feols
+
+
 def wild_cluster_pvalue(
     X: np.ndarray,
     y: np.ndarray,
@@ -854,7 +875,7 @@ def driver_regression(
     >>> res.terms, res.nobs, res.n_clusters
     (['log_gdp_pc', 'secondary_share', 'gov_size'], 150, 30)
     """
-    import pyfixest as pf
+    feols = _feols()
 
     data = _regression_scores(scores, value)
     terms = list(DEFAULT_DRIVERS if terms is None else terms)
@@ -917,7 +938,7 @@ def driver_regression(
         )
     formula = f"y ~ {' + '.join(safe.values())} | unit + year"
     with _third_party_quiet():
-        fit = pf.feols(formula, frame, vcov={"CRV1": "unit"}, fixef_rm="none")
+        fit = feols(formula, frame, vcov={"CRV1": "unit"}, fixef_rm="none")
     kept = [str(c) for c in fit._coefnames]
     collinear = [t for t in terms if safe[t] not in kept]
     if collinear:

@@ -411,3 +411,19 @@ def test_gradient_wild_pvalues_equal_wildboottest():
             ref = wildboottest(sm.OLS(data["score"].to_numpy(), X), B=999, cluster=cluster,
                                param=r, seed=4, show=False, parallel=False)
             assert res.extra_pvalues["wild_bootstrap"][r] == float(ref["p-value"].iloc[0])
+
+
+def test_driver_regression_leaves_logging_as_it_was():
+    """pyfixest sets the root logger to INFO when imported; the package puts it back (else
+    fontTools prints dozens of lines for every PDF figure saved after a regression)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import logging; from gmindex.regress import _feols; _feols(); "
+            "root = logging.getLogger(); print(root.level, len(root.handlers))")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert out.stdout.split() == ["30", "0"]  # WARNING, no handler: Python's defaults
