@@ -21,7 +21,6 @@ import pytest
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
 
-
 #: Modules whose tests are handed to the workers one by one (each runs a notebook, or
 #: checks a notebook file), not as one unit.
 EACH_TEST_ALONE = ("tests/test_notebooks.py",)
