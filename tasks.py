@@ -2,7 +2,7 @@
 """Set up a local virtual environment and run the project's jobs (standard library only).
 
     python3 tasks.py reproduce   # install, build the index, run every notebook, write figures and tables
-    python3 tasks.py test        # install with test extras, run the whole test suite
+    python3 tasks.py test        # install with test extras, run the whole test suite (on every core)
     python3 tasks.py lab         # install, open the notebooks in JupyterLab (jupytext pairing on)
 
 Works on a fresh machine with Python >= 3.10 (no conda, no GPU): everything goes
@@ -82,10 +82,23 @@ def lab() -> None:
         pass
 
 
+def pytest_args(args: list[str]) -> list[str]:
+    """The arguments for pytest: in parallel on every core unless the caller chose otherwise.
+
+    ``--dist loadscope`` runs the tests of one module on one worker, so that a module's
+    fixtures are computed once (tests/conftest.py splits the notebook runs up);
+    ``-n 0`` or ``-p no:xdist`` runs in one process.
+    """
+    chosen = any(a in ("-n", "--numprocesses", "no:xdist")
+                 or a.startswith(("-n", "--numprocesses=", "--dist")) for a in args)
+    return list(args) if chosen else ["-n", "auto", "--dist", "loadscope", *args]
+
+
 def test() -> None:
     install("test")
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    result = subprocess.run([str(PY), "-m", "pytest", *sys.argv[2:]], cwd=ROOT, env=env)
+    result = subprocess.run([str(PY), "-m", "pytest", *pytest_args(sys.argv[2:])], cwd=ROOT,
+                            env=env)
     # pytest exits 5 when nothing was collected: that is a broken suite, not a pass.
     if result.returncode == 5:
         print("no tests were collected: failing", flush=True)

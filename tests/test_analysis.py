@@ -5,6 +5,8 @@ import pytest
 from gmindex.analysis import analysis_tables, write_analysis
 from gmindex.replications import SEED
 
+pytestmark = pytest.mark.slow(30)  # the module fixture: run the module early
+
 
 @pytest.fixture(scope="module")
 def analysis(default_result):

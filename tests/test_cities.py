@@ -20,6 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 RAW = DATA / "raw" / "city"
 
+pytestmark = pytest.mark.slow(17)  # city maps drawn: run the module early
+
 
 def _build_module():
     spec = importlib.util.spec_from_file_location("build_city", DATA / "build_city.py")

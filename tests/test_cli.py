@@ -74,6 +74,7 @@ def test_method_options_are_shared_by_every_index_command():
         assert all(defaults[k] is None for k in METHOD_OPTIONS), name  # the spec decides
 
 
+@pytest.mark.slow(50)
 def test_analyse_draws_the_paper_figures_when_asked(tmp_path):
     result = runner.invoke(app, ["analyse", "--reps", "99", "--permutations", "99",
                                  "--data", str(ROOT / "data" / "panel.csv"),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from gmindex.datasets import data_dir, load_default_panel, load_default_spec
+from gmindex.datasets import data_dir, load_default_panel
 from gmindex.decompose import pillar_rise, rise_decomposition, score_shares, transform_effect
 from gmindex.index import build_index
 from gmindex.spec import read_spec
 
 
 @pytest.fixture(scope="module")
-def default():
-    return build_index(load_default_panel(), load_default_spec())
+def default(default_result):
+    return default_result  # the session's default index (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from gmindex.findings import (build_findings, generated_block, render_design, re
                               update_readme)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+pytestmark = pytest.mark.slow(25)  # the module fixture: run the module early
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,8 @@ from gmindex.maps._common import _FONT_SIZES  # noqa: E402
 from gmindex.boundaries import MAP_REVIEW_NUMBER, boundary_lines  # noqa: E402
 from gmindex.provinces import default_registry  # noqa: E402
 
+pytestmark = pytest.mark.slow(15)  # many figures drawn: run the module early
+
 CODES = default_registry().codes
 WITHOUT_TIBET = [c for c in CODES if c != "54"]
 

@@ -31,6 +31,15 @@ PARAMETERS = {
 }
 
 
+#: CPU seconds of each notebook's quick run (2-core machine): the longest start first.
+SECONDS = {"01": 20, "02": 40, "03": 35, "04": 20, "05": 7, "06": 17, "07": 4, "08": 40,
+           "09": 32}
+
+
+def _seconds(path: Path) -> int:
+    return SECONDS.get(path.name[:2], 30)
+
+
 def _cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
@@ -96,7 +105,8 @@ def test_no_helpers_defined(path):
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow(_seconds(p)))
+                                  for p in NOTEBOOKS], ids=IDS)
 def test_notebook_runs(path, tmp_path):
     """Execute in quick mode; outputs only in tmp_path, nothing in the repository."""
     results, figures = tmp_path / "results", tmp_path / "figures"
@@ -130,28 +140,36 @@ def _checkout_state() -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.notebooks
+@pytest.mark.slow(5)
 def test_readme_step_9_writes_only_under_out(tmp_path):
-    """`gmindex notebooks --data my_panel.csv --out my_results` (quick, first notebook):
-    executed notebook, tables and figures all under --out; nothing else changes."""
+    """`gmindex notebooks --data my_panel.csv --out my_results` (quick): executed notebook and
+    tables under --out; nothing else changes.
+
+    It runs 07_your_own_data, the notebook for one's own data and the quickest (seconds;
+    test_notebook_runs runs every notebook).  07 draws no figures: that figures also go
+    under --out is checked by tests/test_readme_commands.py, whose README walk-through runs
+    02 through the same command.
+    """
     import shutil
 
     from typer.testing import CliRunner
 
     from gmindex.cli import app
 
+    (notebook,) = [p for p in NOTEBOOKS if p.name.startswith("07_")]
     data = tmp_path / "my_panel.csv"
     shutil.copy(REPO / "data" / "panel.csv", data)
     out = tmp_path / "my_results"
     before_repo, before_data = _checkout_state(), data.read_bytes()
     result = CliRunner().invoke(app, ["notebooks", "--data", str(data), "--out", str(out),
-                                      "--quick", "--only", "01"])
+                                      "--quick", "--only", "07"])
     assert result.exit_code == 0, result.output
     assert _checkout_state() == before_repo
     assert data.read_bytes() == before_data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my_panel.csv", "my_results"]
-    assert (out / NOTEBOOKS[0].name).is_file()
-    assert any((out / "results").iterdir()) and any((out / "figures").iterdir())
-    executed = json.loads((out / NOTEBOOKS[0].name).read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == sorted([notebook.name, "figures", "results"])
+    assert [p for p in (out / "results").rglob("*") if p.is_file()], "nothing under results/"
+    executed = json.loads((out / notebook.name).read_text(encoding="utf-8"))
     params = next(_source(c) for c in executed["cells"]
                   if "injected-parameters" in c.get("metadata", {}).get("tags", []))
     assert str(data) in params

@@ -35,3 +35,14 @@ def test_lower_bounds_pinned():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for req in project["dependencies"]:
         assert ">=" in req, f"{req} has no lower bound"
+
+
+def test_tasks_test_runs_in_parallel_unless_told_otherwise():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    assert tasks.pytest_args(["-x"]) == ["-n", "auto", "--dist", "loadscope", "-x"]
+    for chosen in (["-n", "0"], ["-n2"], ["-p", "no:xdist"], ["--dist", "load", "-n", "3"]):
+        assert tasks.pytest_args(chosen) == chosen

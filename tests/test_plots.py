@@ -9,7 +9,6 @@ on groups of three provinces.
 from __future__ import annotations
 
 import re
-import warnings
 
 import matplotlib
 
@@ -27,6 +26,8 @@ from gmindex.density import kde_by_group  # noqa: E402
 from gmindex.plots.checks import visible_texts  # noqa: E402
 from gmindex.regional import add_region, growth  # noqa: E402
 
+pytestmark = pytest.mark.slow(20)  # many figures drawn: run the module early
+
 
 @pytest.fixture(autouse=True)
 def _close_figures():
@@ -35,13 +36,8 @@ def _close_figures():
 
 
 @pytest.fixture(scope="module")
-def scores():
-    from gmindex.datasets import load_default_panel, load_default_spec
-    from gmindex.index import build_index
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return build_index(load_default_panel(), load_default_spec()).scores
+def scores(default_result):
+    return default_result.scores  # the session's default index (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -255,13 +251,8 @@ def test_contact_sheet(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def result():
-    from gmindex.datasets import load_default_panel, load_default_spec
-    from gmindex.index import build_index
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return build_index(load_default_panel(), load_default_spec())
+def result(default_result):
+    return default_result
 
 
 def _has_cjk(s):

@@ -77,7 +77,8 @@ def _shims(bin_dir: Path) -> None:
         f.chmod(0o755)
 
 
-@pytest.mark.notebooks  # runs one notebook: about two minutes in all
+@pytest.mark.notebooks  # runs one notebook and the city analysis: about 90 s of CPU in all
+@pytest.mark.slow(90)
 def test_readme_commands_run_verbatim(tmp_path):
     text = README.read_text(encoding="utf-8")
     blocks = fenced_blocks(text, "bash")
@@ -106,6 +107,9 @@ def test_readme_commands_run_verbatim(tmp_path):
     assert (work / "my_index" / "results_rd" / "index_provenance.json").is_file()
     assert (work / "my_index" / "my_results" / "02_building_the_index.ipynb").is_file()
     assert (work / "my_index" / "my_results" / "results").is_dir()
+    # The notebook's figures go under --out too (test_notebooks.py's check of the notebooks
+    # command runs a notebook without figures).
+    assert any((work / "my_index" / "my_results" / "figures").glob("*.png"))
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
