@@ -167,7 +167,10 @@ def test_readme_step_9_writes_only_under_out(tmp_path):
     assert _checkout_state() == before_repo
     assert data.read_bytes() == before_data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my_panel.csv", "my_results"]
-    assert sorted(p.name for p in out.iterdir()) == sorted([notebook.name, "figures", "results"])
+    from gmindex.io.writers import WRITTEN_RECORD  # which command wrote what, kept beside
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [notebook.name, "figures", "results", WRITTEN_RECORD])
     assert [p for p in (out / "results").rglob("*") if p.is_file()], "nothing under results/"
     executed = json.loads((out / notebook.name).read_text(encoding="utf-8"))
     params = next(_source(c) for c in executed["cells"]
