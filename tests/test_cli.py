@@ -75,13 +75,22 @@ def test_method_options_are_shared_by_every_index_command():
 
 
 @pytest.mark.slow(50)
-def test_analyse_draws_the_paper_figures_when_asked(tmp_path):
+def test_analyse_draws_the_paper_figures_when_asked(tmp_path, monkeypatch):
+    # The wiring of --figures, on three figures at one width; every figure in every
+    # variant is drawn and checked in tests/paper/test_figures.py.
+    import functools
+
+    import gmindex.paper.report as report
+
+    stems = ("fig_paper_radar", "fig_paper_moran_by_year", "fig_paper_dagum_shares")
+    monkeypatch.setattr(report, "paper_figures", functools.partial(
+        report.paper_figures, only=stems, widths=("double",), dpi=100))
     result = runner.invoke(app, ["analyse", "--reps", "99", "--permutations", "99",
                                  "--data", str(ROOT / "data" / "panel.csv"),
                                  "--out", str(tmp_path / "r"), "--figures", str(tmp_path / "f")])
     assert result.exit_code == 0, result.output
     drawn = {p.name for p in (tmp_path / "f").iterdir()}
-    for stem in ("fig_paper_radar", "fig_paper_moran_by_year", "fig_paper_dagum_shares"):
+    for stem in stems:
         assert {f"{stem}.png", f"{stem}_zh.png", f"{stem}.pdf"} <= drawn, stem
     assert (tmp_path / "r" / "paper_obstacle_top_2020.csv").is_file()
 
