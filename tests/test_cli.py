@@ -74,7 +74,7 @@ def test_method_options_are_shared_by_every_index_command():
         assert all(defaults[k] is None for k in METHOD_OPTIONS), name  # the spec decides
 
 
-@pytest.mark.slow(50)
+@pytest.mark.slow(15)
 def test_analyse_draws_the_paper_figures_when_asked(tmp_path, monkeypatch):
     # The wiring of --figures, on three figures at one width; every figure in every
     # variant is drawn and checked in tests/paper/test_figures.py.
