@@ -42,6 +42,10 @@ COMMANDS = {
     "map": (["map"], 8.0),
 }
 
+#: What ``gmindex analyse`` computed before the paper and evidence tables became options,
+#: timed for this checkout only and compared with the baseline's plain ``analyse``.
+FULL_ANALYSE = "analyse --paper --evidence"
+
 #: Wall-clock times measured on main before this work (2-core machine, as a user runs them).
 EARLIER = {
     "build (csv,xlsx,dta,tex,md)": 5.4,
@@ -61,8 +65,10 @@ def run_once(checkout: Path, args: list[str], out: Path) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(checkout), "MPLBACKEND": "Agg"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
+    # Run from the checkout: with ``python -c`` the current folder comes first on sys.path,
+    # so a run started elsewhere could time that folder's gmindex instead.
     subprocess.run([sys.executable, "-c", LAUNCH, *args, "--out", str(out)], env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   cwd=checkout, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -80,15 +86,15 @@ import gmindex.analysis as analysis
 import esda, libpysal, linearmodels, scipy.stats, statsmodels.api
 res = build_index(*load_inputs())
 cpu, wall = time.process_time(), time.perf_counter()
-analysis.analysis_tables(res, reps=9999, permutations=999, seed=12345)
+analysis.analysis_tables(res, reps=9999, permutations=999, seed=12345, paper=False)
 print(time.perf_counter() - wall, time.process_time() - cpu)
 """
-IN_PROCESS_NAME = "analysis_tables in process (after imports)"
+IN_PROCESS_NAME = "analysis_tables in process (after imports; without the paper tables)"
 
 
 def measure_in_process(checkout: Path) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(checkout), "MPLBACKEND": "Agg"}
-    out = subprocess.run([sys.executable, "-c", IN_PROCESS], env=env, check=True,
+    out = subprocess.run([sys.executable, "-c", IN_PROCESS], env=env, cwd=checkout, check=True,
                          capture_output=True, text=True).stdout.split()
     return float(out[-2]), float(out[-1])
 
@@ -128,6 +134,12 @@ def measure_wild() -> tuple[float, float]:
     return float(out[-2]), float(out[-1])
 
 
+def _commit(checkout: Path) -> str:
+    done = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
 def _timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -162,7 +174,10 @@ def measure_long(checkout: Path) -> dict[str, tuple[float, float]]:
 
 def measure(checkout: Path, repeat: int) -> dict[str, tuple[float, float]]:
     results = {}
-    for name, (args, _) in COMMANDS.items():
+    commands = {name: args for name, (args, _) in COMMANDS.items()}
+    if checkout == ROOT:
+        commands[FULL_ANALYSE] = FULL_ANALYSE.split()
+    for name, args in commands.items():
         walls, cpus = [], []
         for _ in range(repeat):
             with tempfile.TemporaryDirectory(prefix="gmindex-bench-") as tmp:
@@ -198,10 +213,11 @@ def main() -> None:
     rows = []
     targets = {name: target for name, (_, target) in COMMANDS.items()}
     longs = {name: t for name, t in LONG_JOBS.items() if name in new}
-    for name, target in {**targets, IN_PROCESS_NAME: None, **longs}.items():
+    for name, target in {**targets, FULL_ANALYSE: None, IN_PROCESS_NAME: None, **longs}.items():
         wall, cpu = new[name]
-        o_wall, o_cpu = old.get(name, (None, None))
-        rows.append({"command": name, "earlier_wall_s": EARLIER.get(name),
+        o_wall, o_cpu = old.get("analyse" if name == FULL_ANALYSE else name, (None, None))
+        rows.append({"command": name,
+                     "earlier_wall_s": EARLIER.get("analyse" if name == FULL_ANALYSE else name),
                      "baseline_wall_s": o_wall, "baseline_cpu_s": o_cpu,
                      "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "target_s": target})
     with open(HERE / "cli_results.csv", "w", newline="", encoding="utf-8") as handle:
@@ -213,11 +229,13 @@ def main() -> None:
 
     lines = [
         f"Measured {stamp} with `python benchmarks/cli.py"
-        f"{' --baseline ' + str(opts.baseline) if opts.baseline else ''}` "
-        f"(median of {opts.repeat} fresh processes per command) on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}; load average "
-        f"{load[0]:.1f} at the start and {load_end[0]:.1f} at the end: the machine was shared, "
-        "so wall-clock times are inflated and CPU time (user + system) is the fairer measure.",
+        f"{' --baseline DIR' if opts.baseline else ''}"
+        f"{f' --repeat {opts.repeat}' if opts.repeat != 3 else ''}{' --full' if opts.full else ''}` "
+        f"{f'(DIR: commit {_commit(opts.baseline)}) ' if opts.baseline else ''}"
+        f"(median of {opts.repeat} fresh processes per command; the long jobs once) on "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load "
+        f"average {load[0]:.1f} at the start and {load_end[0]:.1f} at the end. Wall-clock times "
+        "grow with other load on the machine, CPU time (user + system, all processes) does not.",
         "",
         "| Command | Before (wall, idle machine) | Before, same load (wall / CPU) "
         "| Now (wall / CPU) | Target (wall, idle) |",
@@ -226,7 +244,7 @@ def main() -> None:
     for row in rows:
         before = (f"{row['baseline_wall_s']:.1f} s / {row['baseline_cpu_s']:.1f} s"
                   if row["baseline_wall_s"] is not None else "")
-        label = (f"`gmindex {row['command']}`" if row["command"] in COMMANDS
+        label = (f"`gmindex {row['command']}`" if row["command"] in (*COMMANDS, FULL_ANALYSE)
                  else row["command"])
         earlier = f"{row['earlier_wall_s']:.1f} s" if row["earlier_wall_s"] else ""
         target = f"< {row['target_s']:.0f} s" if row["target_s"] else ""
