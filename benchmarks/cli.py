@@ -136,7 +136,7 @@ def measure_wild() -> tuple[float, float]:
 
 def _commit(checkout: Path) -> str:
     done = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     return done.stdout.strip() or "unknown"
 
 
