@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gmindex.figstyle import REGION_COLOURS, WIDTHS_MM, font_family
+from gmindex.figstyle import REGION_COLOURS, WIDTHS_MM, font_family, region_name, text
 
 #: Figure widths in inches: one journal column (88 mm) or the full page (180 mm).
 FIGURE_WIDTHS: dict[str, float] = {k: round(v / 25.4, 4) for k, v in WIDTHS_MM.items()}
@@ -26,10 +26,10 @@ _LISA_HATCH_GREY = {"HH": "", "LL": "", "HL": "....", "LH": "....", "ns": ""}
 _REGION_COLOURS = REGION_COLOURS
 _REGION_GREYS = {"east": "#252525", "central": "#969696", "west": "#d9d9d9", "northeast": "#636363"}
 
-_TEXT = {
+# Words only maps use; the words maps share with the charts (no data, not in sample, region
+# and scheme names) come from gmindex.figstyle, their one home.
+_MAP_TEXT = {
     "en": {
-        "no_data": "No data",
-        "not_in_sample": "Not in sample",
         "north": "N",
         "inset": "South China Sea Islands",
         "km": "km",
@@ -38,19 +38,10 @@ _TEXT = {
         "HL": "High–low",
         "LH": "Low–high",
         "ns": "Not significant",
-        "east": "East",
-        "central": "Central",
-        "west": "West",
-        "northeast": "Northeast",
-        "region4": "NBS four regions",
-        "region3": "Three belts",
         "change": "Change in {column}, {start}–{end}",
         "lisa": "LISA cluster",
-        "region": "Region",
     },
     "zh": {
-        "no_data": "无数据",
-        "not_in_sample": "不在样本内",
         "north": "北",
         "inset": "南海诸岛",
         "km": "千米",
@@ -59,16 +50,18 @@ _TEXT = {
         "HL": "高–低",
         "LH": "低–高",
         "ns": "不显著",
-        "east": "东部",
-        "central": "中部",
-        "west": "西部",
-        "northeast": "东北",
-        "region4": "四大区域",
-        "region3": "三大地带",
         "change": "{column}变化，{start}–{end}年",
         "lisa": "LISA 集聚类型",
-        "region": "区域",
     },
+}
+_TEXT = {
+    lang: {
+        **{key: text(key, lang) for key in ("no_data", "not_in_sample", "region")},
+        **{key: region_name(key, lang)
+           for key in ("east", "central", "west", "northeast", "region4", "region3")},
+        **words,
+    }
+    for lang, words in _MAP_TEXT.items()
 }
 _NON_MAINLAND_ZH = {"71": "台湾", "81": "香港", "82": "澳门"}
 
