@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import seaborn as sns
 
 from gmindex.figstyle import (
     apply_font,
@@ -96,8 +97,7 @@ def regional_means_plot(means: pd.DataFrame, *, scheme: str = "region4", column:
             if t.get_gid() == "small-group-note":
                 t.set_ha("right")
                 t.set_va("bottom")
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax
 
@@ -163,7 +163,6 @@ def pillar_change_plot(change: pd.DataFrame, spec: Any, *, first: int, last: int
     else:
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   title=_WORDS[lang]["pillar"])
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from gmindex.figstyle import apply_font, new_figure, region_colors, styled
 
@@ -84,8 +85,7 @@ def rank_intervals_plot(frame: pd.DataFrame, *, scheme: str = "region4", ax: Any
     ax.set_ylim(len(frame) - 0.4, -0.6)
     ax.set_xlabel(words["rank_axis"])
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax
 
@@ -121,7 +121,6 @@ def sensitivity_plot(frame: pd.DataFrame, *, output: str = "rank", ax: Any = Non
     ax.set_yticks(y, [names.get(f, str(f).replace("_", " ")) for f in part["factor"]])
     ax.set_xlim(0, 1)
     ax.set_xlabel(_WORDS[lang]["share"])
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax

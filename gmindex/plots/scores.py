@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from gmindex.figstyle import (
     apply_font,
@@ -59,11 +60,6 @@ def _registry(registry: Any) -> Any:
         return default_registry()
     return registry
 
-
-
-def _despine(ax: Any) -> None:
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
 
 
 def _height(n: int, per_row_mm: float, extra_mm: float) -> float:
@@ -126,7 +122,7 @@ def weights_bar_plot(weights: pd.DataFrame, spec: Any, *, flag_share: float | No
         ax.legend(handles, [pnames[p] for p in shown], title=words["pillar"], frameon=False,
                   loc="lower right")
     ax.set_xlabel(words["entropy_weight"])
-    _despine(ax)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax
 
@@ -178,7 +174,7 @@ def scores_first_last_plot(scores: pd.DataFrame, *, first: int | None = None,
     ax.set_ylim(-0.8, len(wide) - 0.2)
     ax.legend(loc="lower right", frameon=False)
     ax.set_xlabel(_WORDS[lang]["score01"])
-    _despine(ax)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax
 
@@ -224,7 +220,7 @@ def pillar_contributions_plot(pillar_scores: pd.DataFrame, spec: Any, *, year: i
     ax.set_ylim(-0.6, len(contrib) - 0.4)
     ax.legend(loc="lower right", frameon=False, title=_WORDS[lang]["pillar"])
     ax.set_xlabel(text("contribution", lang))
-    _despine(ax)
+    sns.despine(ax=ax)
     apply_font(ax, lang)
     return ax
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import seaborn as sns
 
 from gmindex.figstyle import font_family, new_figure, pillar_colors, styled, text
 
@@ -192,8 +193,7 @@ def weights_remedies_plot(weights: pd.DataFrame, spec: Any, *, cap: float | None
                   fontfamily=font_family(lang))
     ax.set_ylim(n - 0.5, -0.5)  # first indicator at the top
     ax.set_xlabel(text("weight", lang), fontfamily=font_family(lang))
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
+    sns.despine(ax=ax)
     ax.legend(frameon=False, ncol=min(k, 3), loc="upper center", bbox_to_anchor=(0.5, -0.06),
               prop={"family": font_family(lang)})
     for t in ax.get_xticklabels():
