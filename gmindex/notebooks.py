@@ -78,6 +78,4 @@ def run_notebooks(outdir: Path, parameters: Mapping[str, Any] | None = None, *,
     # Threads only wait for the kernels, which are separate processes.
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(one, p) for p in paths]
-    for future in futures:
-        future.result()  # re-raises the first failure in reading order
-    return [f.result() for f in futures]
+    return [f.result() for f in futures]  # re-raises the first failure in reading order
