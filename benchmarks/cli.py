@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import os
 import platform
 import resource
@@ -156,7 +157,16 @@ LONG_JOBS = {"test suite": 180.0, "reproduce (installed)": 90.0}
 
 def measure_long(checkout: Path) -> dict[str, tuple[float, float]]:
     """Wall and CPU seconds of the test suite and of the reproduce job (installed venv)."""
-    venv = Path(sys.executable).resolve().parents[1]
+    venv = Path(sys.prefix)
+    # tasks.py reinstalls when the environment's stamp does not match pyproject.toml; run from
+    # the clone, that would point the environment's editable install at a folder deleted
+    # afterwards.  So the environment must be current before anything is timed.
+    digest = hashlib.sha256((checkout / "pyproject.toml").read_bytes()).hexdigest()
+    for extras in ("base", "test"):
+        stamp = venv / f".gmindex-{extras}"
+        if not stamp.is_file() or stamp.read_text() != digest:
+            sys.exit(f"{venv} is not up to date with {checkout / 'pyproject.toml'}: run "
+                     "`python3 tasks.py install` and `python3 tasks.py reproduce` there first")
     env = {**os.environ, "GMINDEX_VENV": str(venv)}
     results = {"test suite": _timed([sys.executable, "tasks.py", "test", "-q"], checkout, env)}
     with tempfile.TemporaryDirectory(prefix="gmindex-bench-") as tmp:
