@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gmindex.io.fontsubset import fast_subsets
+
 __all__ = [
     "TABLE_FORMATS",
     "FIGURE_FORMATS",
@@ -583,7 +585,7 @@ def save_figure(
         # journal checks reject Type 3 fonts, and editors need to edit labels.
         with matplotlib.rc_context({"svg.hashsalt": "gmindex", "pdf.compression": 6,
                                     "pdf.fonttype": 42, "ps.fonttype": 42,
-                                    "svg.fonttype": "none"}):
+                                    "svg.fonttype": "none"}), fast_subsets():
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt], **savefig_kwargs)
         paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.{fmt}"), buffer.getvalue()))
     return paths
