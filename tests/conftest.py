@@ -17,9 +17,15 @@ import os
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from gmindex.datasets import load_default_panel, load_default_spec
 from gmindex.index import build_index
+
+# Property tests draw the same examples on every run (and keep no example database in the
+# checkout): a failure in CI is one anyone can rerun.
+settings.register_profile("gmindex", derandomize=True, database=None)
+settings.load_profile("gmindex")
 
 #: Modules whose tests are handed to the workers one by one (each runs a notebook, or
 #: checks a notebook file), not as one unit.

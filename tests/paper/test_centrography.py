@@ -21,10 +21,14 @@ def test_against_pointpats(xy, w):
     a, b, _ = deviational_ellipse(xy, w)
     ref = centrography.ellipse(xy, weights=w, method="yuill", crimestatCorr=False,
                                degfreedCorr=False)
-    np.testing.assert_allclose(sorted([a, b]), sorted(ref[:2]), rtol=1e-6, atol=1e-6)
+    # Both axes come from one eigen-decomposition: the short axis of a very flat ellipse
+    # carries the rounding error of the long one, so the tolerance scales with the long axis.
+    np.testing.assert_allclose(sorted([a, b]), sorted(ref[:2]), rtol=1e-6,
+                               atol=1e-6 + 1e-9 * max(ref[:2]))
     a0, b0, _ = deviational_ellipse(xy)
     ref0 = centrography.ellipse(xy, method="yuill", crimestatCorr=False, degfreedCorr=False)
-    np.testing.assert_allclose(sorted([a0, b0]), sorted(ref0[:2]), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(sorted([a0, b0]), sorted(ref0[:2]), rtol=1e-6,
+                               atol=1e-6 + 1e-9 * max(ref0[:2]))
 
 
 def test_azimuth_hand_case():
