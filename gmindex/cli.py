@@ -763,7 +763,7 @@ def notebooks(
 ) -> None:
     """Execute every notebook (papermill); a cell error stops with exit code 1."""
     from gmindex.io.writers import staged_folders
-    from gmindex.notebooks import notebook_paths, run_notebooks
+    from gmindex.notebooks import notebook_paths, previous_durations, run_notebooks
 
     names = only.split(",") if only else None
     if names and not [p for p in notebook_paths() if any(p.name.startswith(n) for n in names)]:
@@ -781,6 +781,7 @@ def notebooks(
         out.mkdir(exist_ok=True)
     # --only reruns some notebooks: it must not remove what the others wrote.
     key = "notebooks" + (f" --only {','.join(sorted(set(names)))}" if names else "")
+    durations = previous_durations(out)  # read before the run replaces them
     with staged_folders(outs, inputs=_inputs(data, spec, None), command=key) as where:
         spec_used = _spec_with_methods(spec, methods, where["--out"])
         params = {
@@ -794,7 +795,8 @@ def notebooks(
         }
         if params["data_path"] and len(params["data_path"]) == 1:
             params["data_path"] = params["data_path"][0]  # what older notebooks expect
-        done = run_notebooks(where["--out"], params, names=names, progress=True, jobs=jobs)
+        done = run_notebooks(where["--out"], params, names=names, progress=True, jobs=jobs,
+                             durations=durations)
     for p in done:
         console.print(f"  executed {escape(str(out / p.name))}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-__all__ = ["notebook_dir", "notebook_paths", "run_notebook", "run_notebooks"]
+__all__ = ["notebook_dir", "notebook_paths", "previous_durations", "run_notebook", "run_notebooks"]
 
 
 def notebook_dir() -> Path:
@@ -46,15 +46,40 @@ def run_notebook(path: Path, outdir: Path, parameters: Mapping[str, Any] | None 
     return target
 
 
+def previous_durations(folder: Path) -> dict[str, float]:
+    """Seconds each executed notebook in ``folder`` took (papermill records it), by file name.
+
+    Notebooks without a readable record are left out.
+    """
+    import json
+
+    durations = {}
+    for path in notebook_paths(Path(folder)) if Path(folder).is_dir() else []:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]["papermill"]
+            durations[path.name] = float(meta["duration"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return durations
+
+
+def _longest_first(paths: list[Path], durations: Mapping[str, float]) -> list[Path]:
+    # Notebooks of unknown length first (in reading order), then the longest known:
+    # a long notebook started last would run alone on one core at the end.
+    return sorted(paths, key=lambda p: (p.name in durations, -durations.get(p.name, 0.0)))
+
+
 def run_notebooks(outdir: Path, parameters: Mapping[str, Any] | None = None, *,
                   names: Sequence[str] | None = None, progress: bool = False,
-                  jobs: int = 1) -> list[Path]:
+                  jobs: int = 1, durations: Mapping[str, float] | None = None) -> list[Path]:
     """Execute every numbered notebook (or those whose names start with ``names``).
 
     The notebooks do not read each other's outputs, so ``jobs > 1`` runs that
     many kernels at once; each writes its own files, so the outputs are the
-    same as in a run one after another.  A failing notebook raises after the
-    others have finished (the first failure in reading order).
+    same as in a run one after another.  With ``durations`` (seconds by file
+    name, e.g. :func:`previous_durations` of the last run) the longest start
+    first.  Paths are returned in reading order; a failing notebook raises
+    after the others have finished (the first failure in reading order).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -77,5 +102,5 @@ def run_notebooks(outdir: Path, parameters: Mapping[str, Any] | None = None, *,
 
     # Threads only wait for the kernels, which are separate processes.
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(one, p) for p in paths]
-    return [f.result() for f in futures]  # re-raises the first failure in reading order
+        futures = {p: pool.submit(one, p) for p in _longest_first(paths, durations or {})}
+    return [futures[p].result() for p in paths]  # re-raises the first failure in reading order

@@ -120,6 +120,10 @@ def panel_schema(*, codes: Sequence[str], year_range: tuple[int, int] = YEAR_RAN
 
 def _schema_failures(frame: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     """Failure cases (column, check, index) of :func:`panel_schema`."""
+    if frame.empty:
+        # Only row-level failures are kept, and an empty frame has none: clean panels
+        # (nearly all of them) skip importing pandera, 0.3 s of every command.
+        return pd.DataFrame({"column": [], "check": [], "index": []})
     import pandera.errors as pa_errors
 
     schema = panel_schema(codes=codes)

@@ -214,3 +214,32 @@ def test_parallel_run_keeps_reading_order_and_reports_the_first_failure(monkeypa
         nbmod.run_notebooks(tmp_path, jobs=3)
     with pytest.raises(ValueError, match="jobs"):
         nbmod.run_notebooks(tmp_path, jobs=0)
+
+
+def test_longest_notebooks_start_first_from_the_last_run(monkeypatch, tmp_path):
+    import json
+
+    import gmindex.notebooks as nbmod
+
+    # the last run's executed copies carry papermill's durations
+    for name, seconds in {"02_building_the_index.ipynb": 50.0, "08_paper_tables.ipynb": 70.0,
+                          "05_regressions.ipynb": 5.0}.items():
+        (tmp_path / name).write_text(json.dumps(
+            {"cells": [], "metadata": {"papermill": {"duration": seconds}}}))
+    (tmp_path / "06_robustness.ipynb").write_text("{not json")  # unreadable: unknown
+    durations = nbmod.previous_durations(tmp_path)
+    assert durations == {"02_building_the_index.ipynb": 50.0, "08_paper_tables.ipynb": 70.0,
+                         "05_regressions.ipynb": 5.0}
+    assert nbmod.previous_durations(tmp_path / "missing") == {}
+
+    started = []
+
+    def fake(path, outdir, parameters=None):
+        started.append(path.name[:2])
+        return Path(outdir) / path.name
+
+    monkeypatch.setattr(nbmod, "run_notebook", fake)
+    done = nbmod.run_notebooks(tmp_path / "out", names=["02", "05", "06", "08"], jobs=1,
+                               durations=durations)
+    assert started == ["06", "08", "02", "05"]  # unknown first, then longest known
+    assert [p.name[:2] for p in done] == ["02", "05", "06", "08"]  # reading order

@@ -4,6 +4,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,3 +48,30 @@ def test_tasks_test_runs_in_parallel_unless_told_otherwise():
     assert tasks.pytest_args(["-x"]) == ["-n", "auto", "--dist", "loadscope", "-x"]
     for chosen in (["-n", "0"], ["-n2"], ["-p", "no:xdist"], ["--dist", "load", "-n", "3"]):
         assert tasks.pytest_args(chosen) == chosen
+
+
+def _tasks_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    return tasks
+
+
+def test_reproduce_runs_a_command_alongside_and_reports_it(capfd):
+    import subprocess
+    import sys
+
+    tasks = _tasks_module()
+    with tasks.alongside(sys.executable, "-c", "print('drawn meanwhile')"):
+        print("in front")
+    out = capfd.readouterr().out
+    assert out.index("in front") < out.index("drawn meanwhile\n")  # its output after it ends
+    with pytest.raises(subprocess.CalledProcessError):
+        with tasks.alongside(sys.executable, "-c", "raise SystemExit(3)"):
+            pass
+    # a failing block stops the background command instead of waiting for it
+    with pytest.raises(RuntimeError):
+        with tasks.alongside(sys.executable, "-c", "import time; time.sleep(60)"):
+            raise RuntimeError("front failed")
