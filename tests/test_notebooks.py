@@ -104,9 +104,23 @@ def test_no_helpers_defined(path):
             ), f"{path.name} defines a helper: move it into the package\n{_source(cell)[:200]}"
 
 
+#: Notebooks another test already executes in quick mode, with the same checks (it runs
+#: without a cell error, writes under its output folders only, leaves the checkout as it was).
+RUN_ELSEWHERE = {
+    "02": "run by tests/test_readme_commands.py: README step 8 executes it with two data "
+          "files and a spec with an added indicator",
+}
+
+
+def _run_marks(path: Path) -> list:
+    if path.name[:2] in RUN_ELSEWHERE:
+        return [pytest.mark.skip(reason=RUN_ELSEWHERE[path.name[:2]])]
+    return [pytest.mark.slow(_seconds(path))]
+
+
 @pytest.mark.notebooks
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow(_seconds(p)))
-                                  for p in NOTEBOOKS], ids=IDS)
+@pytest.mark.parametrize("path", [pytest.param(p, marks=_run_marks(p)) for p in NOTEBOOKS],
+                         ids=IDS)
 def test_notebook_runs(path, tmp_path):
     """Execute in quick mode; outputs only in tmp_path, nothing in the repository."""
     results, figures = tmp_path / "results", tmp_path / "figures"
@@ -243,3 +257,13 @@ def test_longest_notebooks_start_first_from_the_last_run(monkeypatch, tmp_path):
                                durations=durations)
     assert started == ["06", "08", "02", "05"]  # unknown first, then longest known
     assert [p.name[:2] for p in done] == ["02", "05", "06", "08"]  # reading order
+
+
+def test_notebooks_run_elsewhere_are_run_by_the_readme_walk_through():
+    """The skip above stays true: README's notebooks command runs each of them."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^gmindex notebooks .*$", readme, flags=re.M)
+    for prefix in RUN_ELSEWHERE:
+        assert any(f"--only {prefix}" in c and "--quick" in c for c in commands), prefix
