@@ -97,6 +97,19 @@ def _warn_constant(constant: np.ndarray, labels: Sequence[str] | None) -> None:
         )
 
 
+def _xlogx(p: np.ndarray) -> np.ndarray:
+    """``p * log(p)`` with ``0 * log(0) = 0``: ``scipy.special.xlogy(p, p)`` in NumPy.
+
+    NumPy rather than SciPy for one expression: importing ``scipy.special``
+    was 0.15-0.2 s of every ``gmindex build`` (a test compares the two).
+    """
+    out = np.zeros_like(p, dtype=float)
+    nonzero = p != 0  # NaN stays NaN, as with xlogy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.multiply(p, np.log(p, where=nonzero, out=np.ones_like(out)), out=out, where=nonzero)
+    return out
+
+
 def entropy_weights(
     z, *, shift: float = 0.0, labels: Sequence[str] | None = None
 ) -> EntropyWeights:
@@ -151,10 +164,7 @@ def entropy_weights(
     constant = (z.max(axis=0) - z.min(axis=0) <= 0) | (totals <= 0)
     safe_totals = np.where(totals > 0, totals, 1.0)
     p = z / safe_totals
-    # imported here: scipy.special costs 0.15 s at start-up, which `gmindex build` felt
-    from scipy.special import xlogy
-
-    entropy = -xlogy(p, p).sum(axis=0) / np.log(n)
+    entropy = -_xlogx(p).sum(axis=0) / np.log(n)
     # Rounding can leave e_j a hair above 1 for an almost uniform column.
     entropy = np.where(constant, 1.0, np.minimum(entropy, 1.0))
     divergence = 1.0 - entropy

@@ -219,3 +219,15 @@ def test_entropy_floor_against_hand_computed_rescaling():
     np.testing.assert_allclose(got, expect, rtol=1e-12)
     with pytest.raises(ValueError, match=r"pillar_floor must be in \(0, 1/3\]"):
         entropy_floor_weights(z, floor=0.4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(float, st.tuples(st.integers(1, 40), st.integers(1, 8)),
+              elements=st.one_of(st.just(0.0), st.just(np.nan),
+                                 st.floats(0, 1, allow_subnormal=True))))
+def test_xlogx_is_scipys_xlogy(p):
+    from scipy.special import xlogy
+
+    from gmindex.weights import _xlogx
+
+    np.testing.assert_allclose(_xlogx(p), xlogy(p, p), rtol=1e-15, atol=0, equal_nan=True)
