@@ -22,7 +22,7 @@ Three rules hold for every command:
   never a traceback (:func:`_fail`);
 * outputs never damage anything: a command writes only under its output
   folder(s), into a temporary sibling swapped in when complete
-  (:func:`gmindex.io.writers.staged_folders`), and never over an input file;
+  (:func:`gmindex.io.outputs.staged_folders`), and never over an input file;
   files the same command wrote last time and no longer writes are removed,
   other commands' and the user's files stay.
 """
@@ -91,7 +91,7 @@ _HINTS = {  # exception class name -> what to do
 
 def _fail(exc: BaseException) -> None:
     """The single exit for user errors: a red line, what to do, exit code 1 or 2."""
-    from gmindex.io.writers import OutputError
+    from gmindex.io.outputs import OutputError
 
     code = 2 if isinstance(exc, (OptionError, OutputError)) else 1
     text = (str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)).strip()
@@ -327,7 +327,8 @@ def build(
     methods: dict = None,
 ) -> None:
     """Build the index and write scores, pillar scores, weights and provenance."""
-    from gmindex.io.writers import TABLE_FORMATS, check_output_folder, staged_folders
+    from gmindex.io.outputs import check_output_folder, staged_folders
+    from gmindex.io.writers import TABLE_FORMATS
 
     fmts = _formats(formats, TABLE_FORMATS)
     check_output_folder(out)  # before the work, not after it
@@ -472,7 +473,8 @@ def convert(
 
     from gmindex.errors import render
     from gmindex.io.readers import DataWarning, read_wide_with_report
-    from gmindex.io.writers import OutputError, check_output_folder, write_table
+    from gmindex.io.outputs import OutputError, check_output_folder
+    from gmindex.io.writers import write_table
     from gmindex.provinces import Registry, default_registry
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -563,7 +565,8 @@ def analyse(
 ) -> None:
     """Regional gradient, disparity, convergence, spatial and regression tables."""
     from gmindex.analysis import analysis_tables, write_analysis
-    from gmindex.io.writers import TABLE_FORMATS, check_output_folder, staged_folders
+    from gmindex.io.outputs import check_output_folder, staged_folders
+    from gmindex.io.writers import TABLE_FORMATS
 
     fmts = _formats(formats, TABLE_FORMATS)
     # The evidence behind the README's findings (orderings across indicator systems, the
@@ -627,7 +630,8 @@ def map_(
     methods: dict = None,
 ) -> None:
     """Write the standard map set for the index (Albers, South China Sea inset, GS(2024)0650)."""
-    from gmindex.io.writers import FIGURE_FORMATS, check_output_folder, staged_folders, write_json
+    from gmindex.io.outputs import check_output_folder, staged_folders
+    from gmindex.io.writers import FIGURE_FORMATS, write_json
     from gmindex.maps import save_standard_maps
     from gmindex.spatial import contiguity_weights, lisa_clusters
 
@@ -668,8 +672,8 @@ def robustness(
     methods: dict = None,
 ) -> None:
     """Monte Carlo over method choices: rank intervals, ordering frequencies, sensitivity."""
-    from gmindex.io.writers import (TABLE_FORMATS, check_output_folder, staged_folders, write_json,
-                                    write_table)
+    from gmindex.io.outputs import check_output_folder, staged_folders
+    from gmindex.io.writers import TABLE_FORMATS, write_json, write_table
     from gmindex.robustness import monte_carlo
 
     fmts = _formats(formats, TABLE_FORMATS)
@@ -762,7 +766,7 @@ def notebooks(
     methods: dict = None,
 ) -> None:
     """Execute every notebook (papermill); a cell error stops with exit code 1."""
-    from gmindex.io.writers import staged_folders
+    from gmindex.io.outputs import staged_folders
     from gmindex.notebooks import notebook_paths, previous_durations, run_notebooks
 
     names = only.split(",") if only else None
@@ -775,7 +779,7 @@ def notebooks(
     outs = {"--out": out, "--results-dir": results_dir or out / "results",
             "--figures-dir": figures_dir or out / "figures"}
     if results_dir is None or figures_dir is None:  # OUT/results needs OUT first
-        from gmindex.io.writers import check_output_folder
+        from gmindex.io.outputs import check_output_folder
 
         check_output_folder(out)
         out.mkdir(exist_ok=True)
@@ -823,7 +827,8 @@ def manifest(
 ) -> None:
     """Write MANIFEST.json into each folder: every file's size and SHA-256 plus the provenance
     of the index that produced the folder (its index_provenance.json, not a rebuild)."""
-    from gmindex.io.writers import check_output_folder, write_manifest
+    from gmindex.io.outputs import check_output_folder
+    from gmindex.io.writers import write_manifest
 
     stamps = {}
     for folder in folders:

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gmindex.cli import app, OptionError, read_weights_file
-from gmindex.io import writers
+from gmindex.io import outputs, writers
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -68,12 +68,12 @@ def test_out_in_a_folder_that_cannot_be_written(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(writers.os, "access", lambda *a: False)
+    monkeypatch.setattr(outputs.os, "access", lambda *a: False)
     out = one_line_error(runner.invoke(app, ["build", "--out", str(tmp_path / "r")]))
     assert "is not writable" in out
     monkeypatch.undo()
     (tmp_path / "r").mkdir()
-    monkeypatch.setattr(writers.shutil, "copytree", refuse)
+    monkeypatch.setattr(outputs.shutil, "copytree", refuse)
     out = one_line_error(runner.invoke(app, ["build", "--out", str(tmp_path / "r")]))
     assert "Permission denied" in out
 
@@ -138,7 +138,7 @@ def test_exception_mid_write_leaves_the_previous_set(built, tmp_path, monkeypatc
 
 KILLER = """
 import sys, time
-from gmindex.io import writers
+from gmindex.io import outputs, writers
 real = writers.write_table
 def slow(table, path, **kw):
     out = real(table, path, **kw)
@@ -212,7 +212,7 @@ def test_map_and_notebooks_record_their_variants_apart(tmp_path, monkeypatch):
         seen.append(command)
         raise ValueError("stop here")
 
-    monkeypatch.setattr(writers, "staged_folders", stop)
+    monkeypatch.setattr(outputs, "staged_folders", stop)
     for args in (["map", "--lang", "zh", "--permutations", "9"],
                  ["notebooks", "--only", "03,01,03"], ["notebooks"]):
         result = runner.invoke(app, [*args, "--out", str(tmp_path / "o")])

@@ -12,13 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gmindex.io.writers import (
-    WRITTEN_RECORD,
-    OutputError,
-    staged_folders,
-    write_manifest,
-    write_text,
-)
+from gmindex.io.outputs import OutputError, staged_folders
+from gmindex.io.writers import WRITTEN_RECORD, write_manifest, write_text
 
 
 def run(out: Path, command: str | None, names, *, fail: BaseException | None = None,
