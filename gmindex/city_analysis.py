@@ -239,6 +239,19 @@ def write_city_outputs(
     return paths
 
 
+def _figure_formats(text: str) -> tuple[str, ...]:
+    import argparse
+
+    from gmindex.io.writers import FIGURE_FORMATS
+
+    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FIGURE_FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: choose from {','.join(FIGURE_FORMATS)} (comma-separated)")
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m gmindex.city_analysis --out results/city``: index, tables and maps."""
     import argparse
@@ -251,9 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--permutations", type=int, default=999)
     p.add_argument("--reps", type=int, default=9999)
     p.add_argument("--seed", type=int, default=12345)
+    # PNG and PDF unless SVG is asked for, as `gmindex map`: SVG is a third of the drawing time.
+    p.add_argument("--formats", type=_figure_formats, default=("png", "pdf"),
+                   help="map formats, comma-separated: png,pdf,svg (default: png,pdf)")
     args = p.parse_args(argv)
     paths = write_city_outputs(args.out, args.figures, langs=tuple(args.lang.split(",")),
-                               permutations=args.permutations, reps=args.reps, seed=args.seed)
+                               permutations=args.permutations, reps=args.reps, seed=args.seed,
+                               figure_formats=args.formats)
     print(f"{len(paths)} files written to {args.out}/" +
           (f" and {args.figures}/" if args.figures else ""))
     return 0

@@ -456,3 +456,20 @@ def test_documented_cli_command_builds_the_city_index(tmp_path, result):
     merged = scores.merge(result.scores, on=["code", "year"], suffixes=("_cli", ""))
     assert len(merged) == len(result.scores)
     np.testing.assert_allclose(merged["score_cli"], merged["score"], rtol=1e-9)  # %.10g in CSV
+
+
+def test_city_command_map_formats(monkeypatch, capsys):
+    """`python -m gmindex.city_analysis` writes PNG + PDF maps unless told otherwise."""
+    import gmindex.city_analysis as ca
+
+    seen = {}
+    monkeypatch.setattr(ca, "write_city_outputs",
+                        lambda out, figures, **kw: seen.update(kw) or [])
+    assert ca.main(["--out", "x"]) == 0
+    assert seen["figure_formats"] == ("png", "pdf")
+    ca.main(["--out", "x", "--formats", "PNG, svg"])
+    assert seen["figure_formats"] == ("png", "svg")
+    with pytest.raises(SystemExit) as stop:
+        ca.main(["--out", "x", "--formats", "png,jpg"])
+    assert stop.value.code == 2
+    assert "--formats: 'png,jpg': choose from png,pdf,svg" in capsys.readouterr().err
