@@ -121,8 +121,15 @@ def _run_marks(path: Path) -> list:
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", [pytest.param(p, marks=_run_marks(p)) for p in NOTEBOOKS],
                          ids=IDS)
-def test_notebook_runs(path, tmp_path):
-    """Execute in quick mode; outputs only in tmp_path, nothing in the repository."""
+def test_notebook_runs(path, tmp_path, monkeypatch):
+    """Execute in quick mode; outputs only in tmp_path, nothing in the repository.
+
+    Figures at draft resolution (every figure, language, width and format is still drawn and
+    saved; the resolution of saved PNGs is checked in tests/io/test_writers.py and tests/paper).
+    """
+    from gmindex.io.writers import DRAFT_DPI
+
+    monkeypatch.setenv(DRAFT_DPI, "100")  # the kernel inherits the environment
     results, figures = tmp_path / "results", tmp_path / "figures"
     before = {d: _tree_listing(REPO / d) for d in ("results", "figures")}
     out = run_notebook(

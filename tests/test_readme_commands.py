@@ -92,8 +92,11 @@ def test_readme_commands_run_verbatim(tmp_path):
     _shims(tmp_path / "bin")
     work = tmp_path / "work"
     work.mkdir()
+    # Figures at draft resolution: every one is still drawn and saved in each format (the
+    # resolution of saved PNGs is checked in tests/io/test_writers.py and tests/paper).
     env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "PYTHONPATH": str(ROOT), "COLUMNS": "200", "MPLBACKEND": "Agg"}
+           "PYTHONPATH": str(ROOT), "COLUMNS": "200", "MPLBACKEND": "Agg",
+           "GMINDEX_DRAFT_DPI": "100"}
     before = _checkout_state()
     done = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True,
                           text=True, timeout=1200)

@@ -178,6 +178,26 @@ def test_save_figure_is_deterministic(tmp_path):
         save_figure(fig, tmp_path / "f", formats=("gif",))
 
 
+def test_draft_resolution_from_the_environment(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from gmindex.io.writers import DRAFT_DPI
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1])
+    try:
+        (full,) = save_figure(fig, tmp_path / "full", formats=("png",), dpi=300)
+        monkeypatch.setenv(DRAFT_DPI, "100")
+        (draft,) = save_figure(fig, tmp_path / "draft", formats=("png",), dpi=300)
+        monkeypatch.setenv(DRAFT_DPI, "fast")
+        with pytest.raises(ValueError, match="GMINDEX_DRAFT_DPI='fast': give a resolution"):
+            save_figure(fig, tmp_path / "bad", formats=("png",))
+    finally:
+        plt.close(fig)
+    assert Image.open(full).size == (900, 600)
+    assert Image.open(draft).size == (300, 200)
+
+
 def test_to_wide_needs_a_single_indicator():
     long = pd.DataFrame({"code": ["11", "11"], "year": [2019, 2019], "indicator": ["a", "b"],
                          "value": [1.0, 2.0]})
