@@ -56,10 +56,10 @@ def alongside(*args: str | Path):
 
     Fails like ``run`` if the command fails; stops it if the block fails.
     """
-    print("+", " ".join(map(str, args)), "(alongside)", flush=True)
+    command = [str(a) for a in args]
+    print("+", " ".join(command), "(alongside)", flush=True)
     with tempfile.TemporaryFile() as log:
-        child = subprocess.Popen([str(a) for a in args], cwd=ROOT, stdout=log,
-                                 stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             yield
         except BaseException:
@@ -72,7 +72,7 @@ def alongside(*args: str | Path):
         sys.stdout.buffer.write(log.read())
         sys.stdout.flush()
     if code:
-        raise subprocess.CalledProcessError(code, [str(a) for a in args])
+        raise subprocess.CalledProcessError(code, command)
 
 
 def reproduce() -> None:

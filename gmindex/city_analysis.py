@@ -242,14 +242,13 @@ def write_city_outputs(
 def _figure_formats(text: str) -> tuple[str, ...]:
     import argparse
 
-    from gmindex.io.writers import FIGURE_FORMATS
+    from gmindex.io.writers import FIGURE_FORMATS, parse_formats
 
-    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FIGURE_FORMATS]
-    if unknown or not chosen:
+    try:
+        return parse_formats(text, FIGURE_FORMATS)
+    except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: choose from {','.join(FIGURE_FORMATS)} (comma-separated)")
-    return chosen
+            f"{text!r}: choose from {','.join(FIGURE_FORMATS)} (comma-separated)") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

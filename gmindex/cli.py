@@ -277,12 +277,13 @@ def _method_kwargs(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _formats(text: str, allowed) -> tuple[str, ...]:
-    fmts = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in fmts if f not in allowed]
-    if unknown or not fmts:
-        raise OptionError(f"--formats {text!r}: unknown format(s) {unknown}; use some of "
-                          f"{', '.join(allowed)}")
-    return fmts
+    from gmindex.io.writers import parse_formats
+
+    try:
+        return parse_formats(text, allowed)
+    except ValueError as exc:
+        raise OptionError(f"--formats {text!r}: unknown format(s) {exc.args[0]}; use some of "
+                          f"{', '.join(allowed)}") from None
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from gmindex.io.writers import WRITTEN_RECORD, write_json
 
 __all__ = ["WRITTEN_RECORD", "OutputError", "check_output_folder", "staged_folders"]
 
+
 class OutputError(ValueError):
     """An output path that cannot be written (or would overwrite an input)."""
 

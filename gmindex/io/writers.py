@@ -48,6 +48,7 @@ from gmindex.io.fontsubset import fast_subsets
 
 __all__ = [
     "DRAFT_DPI",
+    "parse_formats",
     "TABLE_FORMATS",
     "FIGURE_FORMATS",
     "WRITTEN_RECORD",
@@ -77,6 +78,28 @@ _STATA_RESERVED = frozenset(
     "_all _b byte _coef _cons double float if in int long _n _N _pi _pred _rc _skip "
     "str# strL using with".split()
 )
+
+
+def parse_formats(text: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    """Formats from a comma-separated list, as the command lines take them.
+
+    Raises ``ValueError`` whose argument lists the unknown formats (empty when
+    the list itself is empty); each command line words its own message.
+
+    Examples
+    --------
+    >>> parse_formats("PNG, pdf", FIGURE_FORMATS)
+    ('png', 'pdf')
+    >>> parse_formats("png,jpg", FIGURE_FORMATS)
+    Traceback (most recent call last):
+    ...
+    ValueError: ['jpg']
+    """
+    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in allowed]
+    if unknown or not chosen:
+        raise ValueError(unknown)
+    return chosen
 
 
 def fixed_timestamp() -> _dt.datetime:
@@ -588,24 +611,24 @@ def save_figure(
     stem = Path(stem)
     paths = []
     engine = fig.get_layout_engine()
-    try:
-        for fmt in formats:
-            buffer = io.BytesIO()
-            # TrueType (Type 42) fonts in PDF and text kept as text in SVG, whoever calls
-            # this: journal checks reject Type 3 fonts, and editors need to edit labels.
-            with matplotlib.rc_context({"svg.hashsalt": "gmindex", "pdf.compression": 6,
-                                        "pdf.fonttype": 42, "ps.fonttype": 42,
-                                        "svg.fonttype": "none"}), fast_subsets():
+    # TrueType (Type 42) fonts in PDF and text kept as text in SVG, whoever calls this:
+    # journal checks reject Type 3 fonts, and editors need to edit labels.
+    with matplotlib.rc_context({"svg.hashsalt": "gmindex", "pdf.compression": 6,
+                                "pdf.fonttype": 42, "ps.fonttype": 42,
+                                "svg.fonttype": "none"}), fast_subsets():
+        try:
+            for fmt in formats:
+                buffer = io.BytesIO()
                 fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt],
                             **savefig_kwargs)
-            paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.{fmt}"),
-                                       buffer.getvalue()))
-            # One layout for every format: the first save placed everything, the other
-            # formats keep those positions (same picture in each; the layout pass was a
-            # fifth of the time of a save).
-            if engine is not None and fig.get_layout_engine() is engine:
-                fig.set_layout_engine("none")
-    finally:
-        if engine is not None and fig.get_layout_engine() is not engine:
-            fig.set_layout_engine(engine)
+                paths.append(_atomic_bytes(stem.with_name(f"{stem.name}.{fmt}"),
+                                           buffer.getvalue()))
+                # One layout for every format: the first save placed everything, the other
+                # formats keep those positions (same picture in each; the layout pass was a
+                # fifth of the time of a save).
+                if engine is not None and fig.get_layout_engine() is engine:
+                    fig.set_layout_engine("none")
+        finally:
+            if engine is not None and fig.get_layout_engine() is not engine:
+                fig.set_layout_engine(engine)
     return paths
